@@ -1,0 +1,88 @@
+//! The command line (clap definitions only).
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::scan;
+
+const AFTER_HELP: &str = "\
+Without --headless, dirdash opens a dashboard on the terminal (drawn on stderr,
+so stdout carries only the final summary). Add directories at its prompt with
+`a`; stop with `q` or Ctrl-C; `?` lists every key.
+
+Counting: files are regular files, every hard link counted; dirs are the
+directories below each root; bytes is the sum of apparent sizes; disk is the
+space allocated, every inode once (like `du -s -B1`).
+
+Exit status: 0 done; 1 done with errors or a root that could not be read;
+2 usage error or no terminal; 130/143 stopped by SIGINT/SIGTERM (headless),
+after printing the partial summary.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dirdash",
+    version,
+    about = "Scan directory trees in parallel, live in a terminal dashboard or headless.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    /// Directories to scan (more can be added from the dashboard's prompt).
+    #[arg(value_name = "DIR")]
+    pub roots: Vec<PathBuf>,
+
+    /// No dashboard: scan the DIRs, then print the summary.
+    #[arg(long)]
+    pub headless: bool,
+
+    /// Worker threads [default: twice the cores, at least 16 (here: {default})]
+    #[arg(short = 'j', long = "threads", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=scan::MAX_THREADS as i64))]
+    pub threads: Option<u32>,
+
+    /// Print the summary as JSON on stdout.
+    #[arg(long, conflicts_with = "list")]
+    pub json: bool,
+
+    /// Do not enter directories on other filesystems than their root.
+    #[arg(short = 'x', long)]
+    pub one_file_system: bool,
+
+    /// Follow symbolic links; each directory is entered once and a loop is
+    /// reported as an error.
+    #[arg(short = 'L', long)]
+    pub follow_links: bool,
+
+    /// Skip entries whose name or path below the root matches GLOB
+    /// (repeatable; `*` stays within one path component, `**` crosses them).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Headless: print the path of every regular file found, one a line, as
+    /// they are found (the summary then goes to stderr).
+    #[arg(long, requires = "headless")]
+    pub list: bool,
+
+    /// With --list: separate paths with NUL instead of newline.
+    #[arg(short = '0', long = "null", requires = "list")]
+    pub null: bool,
+}
+
+impl Cli {
+    /// The help text, with the default thread count of this machine filled in.
+    pub fn command() -> clap::Command {
+        let default = scan::default_threads().to_string();
+        <Cli as clap::CommandFactory>::command().mut_arg("threads", |arg| {
+            let help = arg
+                .get_help()
+                .map(|h| h.to_string().replace("{default}", &default))
+                .unwrap_or_default();
+            arg.help(help)
+        })
+    }
+
+    pub fn parse_args() -> Cli {
+        let matches = Cli::command().get_matches();
+        <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+}

@@ -1,0 +1,232 @@
+//! `--headless`: scan the roots given, print errors and a live progress line
+//! on stderr, stream `--list` paths to stdout, then print the summary.
+
+use std::io::{self, IsTerminal, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{never, select, tick};
+
+use crate::report::{self, Tally, text, units};
+use crate::scan::{self, Options, ScanEvent, Scanner};
+use crate::signals::{SIGINT, SIGTERM, SignalChannel};
+
+/// How often the progress line is redrawn.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+pub struct Config {
+    pub roots: Vec<PathBuf>,
+    pub json: bool,
+    /// `--list`: the separator written after each path.
+    pub list: Option<u8>,
+}
+
+/// Runs the scan to its end (or a signal) and returns the exit code.
+pub fn run(options: Options, config: Config) -> i32 {
+    let threads = options.threads;
+    let signals = match SignalChannel::listen(&[SIGINT, SIGTERM]) {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("dirdash: cannot install signal handlers: {e}");
+            return 1;
+        }
+    };
+    let (mut scanner, events) = match Scanner::new(options) {
+        Ok(started) => started,
+        Err(e) => {
+            eprintln!("dirdash: cannot start worker threads: {e}");
+            return 1;
+        }
+    };
+    let mut tally = Tally::new(Instant::now());
+    for root in &config.roots {
+        let root: Arc<Path> = Arc::from(scan::absolute(root));
+        match scanner.submit(&root) {
+            Ok(id) => tally.submitted(id, root),
+            Err(e) => {
+                eprintln!("dirdash: {e}");
+                return 1;
+            }
+        }
+    }
+
+    let mut progress = ProgressLine::new(io::stderr().is_terminal());
+    let ticks = if progress.enabled {
+        tick(PROGRESS_EVERY)
+    } else {
+        never()
+    };
+    let mut list = config.list.map(ListWriter::new);
+    let mut stopped_by: Option<i32> = None;
+    let mut abandoned = false;
+
+    loop {
+        if stopped_by.is_none() && tally.all_finished() {
+            break;
+        }
+        select! {
+            recv(events) -> event => {
+                let Ok(event) = event else { break };
+                match &event {
+                    ScanEvent::Error(error) => {
+                        progress.clear();
+                        eprintln!("dirdash: {}: {}", text::path(&error.path), error.error);
+                    }
+                    ScanEvent::Files { paths, .. } => {
+                        if let Some(writer) = &mut list {
+                            if writer.write(paths).is_err() {
+                                // The reader went away (`| head`): nobody wants more.
+                                list = None;
+                                scanner.stop();
+                            }
+                        }
+                    }
+                    ScanEvent::Progress(p) => progress.dir = Some(Arc::clone(&p.dir)),
+                    _ => {}
+                }
+                tally.apply(&event);
+                if matches!(event, ScanEvent::Stopped) {
+                    break;
+                }
+            }
+            recv(signals.receiver()) -> signal => {
+                if stopped_by.is_some() {
+                    // Asked twice: do not wait for workers stuck in the kernel.
+                    abandoned = true;
+                    break;
+                }
+                stopped_by = signal.ok().or(Some(SIGINT));
+                scanner.stop();
+            }
+            recv(ticks) -> _ => progress.draw(&tally),
+        }
+    }
+    progress.clear();
+    if abandoned {
+        tally.abandon(Instant::now());
+        // Joining would wait for the stuck workers; the process ends instead.
+        std::mem::forget(scanner);
+    } else {
+        scanner.shutdown();
+    }
+
+    let now = Instant::now();
+    let broken_pipe = config.list.is_some() && list.is_none();
+    if !broken_pipe {
+        print_summary(&tally, threads, now, &config);
+    }
+    match stopped_by {
+        Some(signal) => 128 + signal,
+        None if tally.has_errors() => 1,
+        None => 0,
+    }
+}
+
+fn print_summary(tally: &Tally, threads: usize, now: Instant, config: &Config) {
+    let summary = if config.json {
+        report::json::render(tally, threads, now)
+    } else {
+        report::table::render(tally, threads, now)
+    };
+    // With --list, stdout belongs to the paths.
+    let result = if config.list.is_some() {
+        io::stderr().write_all(summary.as_bytes())
+    } else {
+        let mut stdout = io::stdout().lock();
+        stdout
+            .write_all(summary.as_bytes())
+            .and_then(|()| stdout.flush())
+    };
+    if let Err(e) = result {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("dirdash: cannot write the summary: {e}");
+        }
+    }
+}
+
+/// `--list` output: every path followed by the separator, flushed per batch
+/// so that a reader sees paths as they are found.
+struct ListWriter {
+    out: io::BufWriter<io::Stdout>,
+    separator: u8,
+}
+
+impl ListWriter {
+    fn new(separator: u8) -> ListWriter {
+        ListWriter {
+            out: io::BufWriter::with_capacity(64 * 1024, io::stdout()),
+            separator,
+        }
+    }
+
+    fn write(&mut self, paths: &[PathBuf]) -> io::Result<()> {
+        for path in paths {
+            self.out.write_all(path.as_os_str().as_bytes())?;
+            self.out.write_all(&[self.separator])?;
+        }
+        self.out.flush()
+    }
+}
+
+/// One line on stderr, rewritten in place while the scan runs.
+struct ProgressLine {
+    enabled: bool,
+    drawn: bool,
+    dir: Option<Arc<Path>>,
+    last: Option<(Instant, u64)>,
+    rate: u64,
+}
+
+impl ProgressLine {
+    fn new(enabled: bool) -> ProgressLine {
+        ProgressLine {
+            enabled,
+            drawn: false,
+            dir: None,
+            last: None,
+            rate: 0,
+        }
+    }
+
+    fn draw(&mut self, tally: &Tally) {
+        let now = Instant::now();
+        let totals = tally.totals();
+        let entries = totals.entries();
+        if let Some((at, before)) = self.last {
+            self.rate = units::per_second(entries.saturating_sub(before), now - at);
+        }
+        self.last = Some((now, entries));
+        let mut line = format!(
+            "{} files  {} dirs  {}  {} errors  {}/s  ",
+            units::count(totals.files),
+            units::count(totals.dirs),
+            units::size(totals.bytes),
+            units::count(totals.errors),
+            units::short_count(self.rate),
+        );
+        if let Some(dir) = &self.dir {
+            line.push_str(&text::path(dir));
+        }
+        let width = terminal_width().saturating_sub(1);
+        let line: String = line.chars().take(width).collect();
+        eprint!("\r\x1b[2K{line}");
+        self.drawn = true;
+    }
+
+    fn clear(&mut self) {
+        if self.drawn {
+            eprint!("\r\x1b[2K");
+            self.drawn = false;
+        }
+    }
+}
+
+fn terminal_width() -> usize {
+    rustix::termios::tcgetwinsize(io::stderr())
+        .map(|size| usize::from(size.ws_col))
+        .ok()
+        .filter(|&cols| cols > 0)
+        .unwrap_or(80)
+}

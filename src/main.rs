@@ -1,0 +1,50 @@
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use dirdash::cli::Cli;
+use dirdash::headless;
+use dirdash::scan::{self, Exclude, Options};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse_args();
+    let exclude = match Exclude::new(&cli.exclude) {
+        Ok(exclude) => exclude,
+        Err(e) => return usage_error(&format!("bad --exclude pattern: {e}")),
+    };
+    let options = Options {
+        threads: cli.threads.map_or_else(scan::default_threads, |n| n as usize),
+        follow_links: cli.follow_links,
+        one_file_system: cli.one_file_system,
+        exclude,
+        list_files: cli.list,
+        // Test hook for the worker-panic tests; not a user option.
+        panic_on_dir_named: std::env::var_os("DIRDASH_TEST_PANIC_IN"),
+    };
+    let code = if cli.headless {
+        if cli.roots.is_empty() {
+            return usage_error("--headless needs at least one DIR");
+        }
+        headless::run(
+            options,
+            headless::Config {
+                roots: cli.roots,
+                json: cli.json,
+                list: cli.list.then_some(if cli.null { b'\0' } else { b'\n' }),
+            },
+        )
+    } else if !std::io::stderr().is_terminal() {
+        eprintln!(
+            "dirdash: the dashboard needs a terminal on stderr; use --headless to scan without one"
+        );
+        2
+    } else {
+        eprintln!("dirdash: the dashboard is not built yet; use --headless");
+        2
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("dirdash: {message}\n\nFor more information, try '--help'.");
+    ExitCode::from(2)
+}

@@ -1,0 +1,11 @@
+//! What a scan found, for people and for programs: the tally of events, the
+//! summary table, the JSON summary. Shared by the headless runner and the
+//! dashboard.
+
+pub mod json;
+pub mod table;
+pub mod tally;
+pub mod text;
+pub mod units;
+
+pub use tally::{ERRORS_KEPT, ErrorRecord, JobRecord, Tally, WorkerRecord};

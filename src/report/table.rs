@@ -1,0 +1,99 @@
+//! The summary table printed when a scan ends.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use super::tally::Tally;
+use super::units;
+
+const HEADER: [&str; 9] = [
+    "STATE", "FILES", "DIRS", "LINKS", "OTHER", "APPARENT", "DISK", "ERRORS", "TIME",
+];
+
+/// One line per job, a total line when there are several, then notes.
+pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
+    let mut rows: Vec<[String; 10]> = Vec::with_capacity(tally.jobs.len() + 1);
+    for job in &tally.jobs {
+        let t = &job.totals;
+        rows.push([
+            job.state.to_string(),
+            units::count(t.files),
+            units::count(t.dirs),
+            units::count(t.symlinks),
+            units::count(t.other),
+            units::size(t.bytes),
+            units::size(t.disk_bytes),
+            units::count(t.errors),
+            units::duration(job.elapsed_at(now)),
+            job.root.display().to_string(),
+        ]);
+    }
+    if tally.jobs.len() > 1 {
+        let t = tally.totals();
+        rows.push([
+            "total".to_owned(),
+            units::count(t.files),
+            units::count(t.dirs),
+            units::count(t.symlinks),
+            units::count(t.other),
+            units::size(t.bytes),
+            units::size(t.disk_bytes),
+            units::count(t.errors),
+            units::duration(tally.elapsed_at(now)),
+            format!("{} roots", tally.jobs.len()),
+        ]);
+    }
+    let mut widths: [usize; 9] = HEADER.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row.iter()) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        // The state is left-aligned, numbers right-aligned, the root last.
+        let _ = write!(out, "{:<w$}", cells[0], w = widths[0]);
+        for (cell, width) in cells[1..9].iter().zip(&widths[1..]) {
+            let _ = write!(out, "  {cell:>width$}");
+        }
+        let _ = writeln!(out, "  {}", cells[9]);
+    };
+    let mut header: Vec<&str> = HEADER.to_vec();
+    header.push("ROOT");
+    line(&header);
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        line(&cells);
+    }
+    let totals = tally.totals();
+    let verb = if tally.stopped { "stopped after" } else { "scanned in" };
+    let _ = writeln!(
+        out,
+        "{} {verb} {} with {threads} threads",
+        plural(tally.jobs.len() as u64, "root"),
+        units::duration(tally.elapsed_at(now)),
+    );
+    if totals.skipped_dirs > 0 {
+        let _ = writeln!(
+            out,
+            "{} on other filesystems not entered (-x)",
+            plural(totals.skipped_dirs, "directory"),
+        );
+    }
+    if tally.error_count > 0 {
+        let _ = writeln!(
+            out,
+            "{} (reported on stderr as they happened)",
+            plural(tally.error_count, "error"),
+        );
+    }
+    out
+}
+
+fn plural(n: u64, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{} {stem}ies", units::count(n)),
+        _ => format!("{} {noun}s", units::count(n)),
+    }
+}

@@ -1,0 +1,181 @@
+//! Folds the engine's events into what a report shows: each job's state and
+//! totals, each worker's work, and the first errors. Shared by the headless
+//! runner and the dashboard.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::scan::{JobId, JobState, ScanEvent, Totals, WorkerId};
+
+/// Errors kept with their path; the per-job counts stay exact beyond it.
+pub const ERRORS_KEPT: usize = 1000;
+
+#[derive(Clone, Debug)]
+pub struct JobRecord {
+    pub id: JobId,
+    pub root: Arc<Path>,
+    pub state: JobState,
+    pub totals: Totals,
+    pub started: Option<Instant>,
+    /// Set when the job ends.
+    pub elapsed: Option<Duration>,
+}
+
+impl JobRecord {
+    /// Time spent so far, or in all once ended.
+    pub fn elapsed_at(&self, now: Instant) -> Duration {
+        match (self.elapsed, self.started) {
+            (Some(elapsed), _) => elapsed,
+            (None, Some(started)) => now.saturating_duration_since(started),
+            (None, None) => Duration::ZERO,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkerRecord {
+    pub dirs: u64,
+    pub entries: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct ErrorRecord {
+    pub job: JobId,
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+#[derive(Debug)]
+pub struct Tally {
+    pub started: Instant,
+    pub jobs: Vec<JobRecord>,
+    pub workers: BTreeMap<WorkerId, WorkerRecord>,
+    /// The first `ERRORS_KEPT` errors.
+    pub errors: Vec<ErrorRecord>,
+    pub error_count: u64,
+    /// Set when the whole scan was stopped before every job ended.
+    pub stopped: bool,
+    /// Set when the last job ended.
+    pub finished_at: Option<Instant>,
+}
+
+impl Tally {
+    pub fn new(started: Instant) -> Tally {
+        Tally {
+            started,
+            jobs: Vec::new(),
+            workers: BTreeMap::new(),
+            errors: Vec::new(),
+            error_count: 0,
+            stopped: false,
+            finished_at: None,
+        }
+    }
+
+    pub fn submitted(&mut self, id: JobId, root: Arc<Path>) {
+        self.jobs.push(JobRecord {
+            id,
+            root,
+            state: JobState::Queued,
+            totals: Totals::default(),
+            started: None,
+            elapsed: None,
+        });
+        self.finished_at = None;
+    }
+
+    pub fn job(&self, id: JobId) -> Option<&JobRecord> {
+        self.job_index(id).map(|i| &self.jobs[i])
+    }
+
+    fn job_index(&self, id: JobId) -> Option<usize> {
+        // Jobs are pushed in id order.
+        self.jobs.binary_search_by_key(&id, |job| job.id).ok()
+    }
+
+    fn job_mut(&mut self, id: JobId) -> Option<&mut JobRecord> {
+        self.job_index(id).map(|i| &mut self.jobs[i])
+    }
+
+    pub fn apply(&mut self, event: &ScanEvent) {
+        match event {
+            ScanEvent::JobStarted { job, at } => {
+                if let Some(record) = self.job_mut(*job) {
+                    record.started = Some(*at);
+                    if record.state == JobState::Queued {
+                        record.state = JobState::Scanning;
+                    }
+                }
+            }
+            ScanEvent::Progress(progress) => {
+                if let Some(record) = self.job_mut(progress.job) {
+                    record.totals += progress.delta;
+                }
+                let worker = self.workers.entry(progress.worker).or_default();
+                worker.dirs += progress.dirs_read;
+                worker.entries += progress.entries;
+            }
+            ScanEvent::Error(error) => {
+                self.error_count += 1;
+                if self.errors.len() < ERRORS_KEPT {
+                    self.errors.push(ErrorRecord {
+                        job: error.job,
+                        path: error.path.clone(),
+                        reason: error.error.to_string(),
+                    });
+                }
+            }
+            ScanEvent::JobFinished(end) => {
+                if let Some(record) = self.job_mut(end.job) {
+                    record.state = end.state;
+                    record.totals = end.totals;
+                    record.elapsed = Some(end.elapsed);
+                }
+                if self.all_finished() {
+                    self.finished_at = Some(Instant::now());
+                }
+            }
+            ScanEvent::Stopped => self.stopped = true,
+            ScanEvent::Files { .. } | ScanEvent::WorkerPanicked { .. } => {}
+        }
+    }
+
+    pub fn all_finished(&self) -> bool {
+        self.jobs.iter().all(|job| job.state.is_finished())
+    }
+
+    /// Ends the jobs that did not get their `JobFinished` (the scan was
+    /// abandoned without waiting for the workers) as stopped.
+    pub fn abandon(&mut self, now: Instant) {
+        self.stopped = true;
+        for job in &mut self.jobs {
+            if !job.state.is_finished() {
+                job.state = JobState::Stopped;
+                job.elapsed = Some(job.elapsed_at(now));
+            }
+        }
+        self.finished_at.get_or_insert(now);
+    }
+
+    /// The sum over every job.
+    pub fn totals(&self) -> Totals {
+        let mut sum = Totals::default();
+        for job in &self.jobs {
+            sum += job.totals;
+        }
+        sum
+    }
+
+    pub fn elapsed_at(&self, now: Instant) -> Duration {
+        self.finished_at
+            .unwrap_or(now)
+            .saturating_duration_since(self.started)
+    }
+
+    /// Whether the process should report failure: an error or a failed root.
+    pub fn has_errors(&self) -> bool {
+        self.error_count > 0 || self.jobs.iter().any(|job| job.state == JobState::Failed)
+    }
+}

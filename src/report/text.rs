@@ -1,0 +1,49 @@
+//! Paths for one-line messages: valid UTF-8 where possible, control
+//! characters (a newline in a file name) escaped so one message stays one line.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub fn path(path: &Path) -> Cow<'_, str> {
+    let text = path.to_string_lossy();
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn plain_paths_are_borrowed_unchanged() {
+        assert!(matches!(path(Path::new("/a/b c")), Cow::Borrowed("/a/b c")));
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(path(Path::new("/a/new\nline\x07")), "/a/new\\nline\\u{7}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced() {
+        let p = Path::new(OsStr::from_bytes(b"/a/bad_\xff"));
+        assert_eq!(path(p), "/a/bad_\u{fffd}");
+    }
+}

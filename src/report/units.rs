@@ -1,0 +1,132 @@
+//! Numbers for people: sizes in binary units, counts with separators or
+//! short suffixes, durations and rates.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+const SIZE_UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+
+/// `1536` → `1.5 KiB`; three significant digits, like `du -h` and ncdu.
+pub fn size(bytes: u64) -> String {
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < SIZE_UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value >= 1023.95 && unit < SIZE_UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let unit = SIZE_UNITS[unit];
+    if value < 9.995 {
+        format!("{value:.2} {unit}")
+    } else if value < 99.95 {
+        format!("{value:.1} {unit}")
+    } else {
+        format!("{value:.0} {unit}")
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1234567` → `1.23M`; short enough for a dashboard column.
+pub fn short_count(n: u64) -> String {
+    const SUFFIXES: [&str; 5] = ["", "k", "M", "G", "T"];
+    if n < 10_000 {
+        return n.to_string();
+    }
+    let mut value = n as f64;
+    let mut i = 0;
+    while value >= 999.5 && i < SUFFIXES.len() - 1 {
+        value /= 1000.0;
+        i += 1;
+    }
+    let suffix = SUFFIXES[i];
+    if value < 9.995 {
+        format!("{value:.2}{suffix}")
+    } else if value < 99.95 {
+        format!("{value:.1}{suffix}")
+    } else {
+        format!("{value:.0}{suffix}")
+    }
+}
+
+/// `0.81s`, `12.3s`, `4m05s`, `2h03m`.
+pub fn duration(d: Duration) -> String {
+    let secs = d.as_secs_f64();
+    let mut out = String::new();
+    if secs < 10.0 {
+        let _ = write!(out, "{secs:.2}s");
+    } else if secs < 60.0 {
+        let _ = write!(out, "{secs:.1}s");
+    } else if secs < 3600.0 {
+        let s = secs as u64;
+        let _ = write!(out, "{}m{:02}s", s / 60, s % 60);
+    } else {
+        let s = secs as u64;
+        let _ = write!(out, "{}h{:02}m", s / 3600, (s % 3600) / 60);
+    }
+    out
+}
+
+/// Events per second over `elapsed`, zero when no time passed.
+pub fn per_second(n: u64, elapsed: Duration) -> u64 {
+    let secs = elapsed.as_secs_f64();
+    if secs <= 0.0 { 0 } else { (n as f64 / secs) as u64 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_use_binary_units_and_three_digits() {
+        assert_eq!(size(0), "0 B");
+        assert_eq!(size(1023), "1023 B");
+        assert_eq!(size(1024), "1.00 KiB");
+        assert_eq!(size(1536), "1.50 KiB");
+        assert_eq!(size(10 * 1024 * 1024 + 1), "10.0 MiB");
+        assert_eq!(size(500 * 1024 * 1024 * 1024), "500 GiB");
+        assert_eq!(size(1024 * 1024 - 1), "1.00 MiB");
+        assert_eq!(size(u64::MAX), "16.0 EiB");
+    }
+
+    #[test]
+    fn counts_group_thousands() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn short_counts_fit_a_column() {
+        assert_eq!(short_count(9_999), "9999");
+        assert_eq!(short_count(12_345), "12.3k");
+        assert_eq!(short_count(999_999), "1.00M");
+        assert_eq!(short_count(1_234_567), "1.23M");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(Duration::from_millis(812)), "0.81s");
+        assert_eq!(duration(Duration::from_millis(12_340)), "12.3s");
+        assert_eq!(duration(Duration::from_secs(245)), "4m05s");
+        assert_eq!(duration(Duration::from_secs(7380)), "2h03m");
+    }
+}

@@ -1,0 +1,160 @@
+//! What the engine tells its consumer: identifiers, count totals and the
+//! events that carry them out of the worker threads.
+
+use std::fmt;
+use std::io;
+use std::ops::AddAssign;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// One submitted root. Ids start at 1 and are never reused within a scanner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JobId(pub u32);
+
+/// One worker thread. Ids are dense from 0; a retired id is reused when the
+/// pool grows again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WorkerId(pub usize);
+
+impl fmt::Display for JobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for WorkerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Counts for one job, defined in DESIGN.md ("Counting rules").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Regular files, every hard link counted.
+    pub files: u64,
+    /// Directories below the root.
+    pub dirs: u64,
+    /// Symbolic links (not followed unless `-L`).
+    pub symlinks: u64,
+    /// Sockets, FIFOs and devices.
+    pub other: u64,
+    /// Sum of the apparent sizes of regular files.
+    pub bytes: u64,
+    /// Allocated size of every inode once, directories and the root included.
+    pub disk_bytes: u64,
+    /// Entries or directories that could not be read or stat'ed.
+    pub errors: u64,
+    /// Directories not entered because they are on another filesystem (`-x`).
+    pub skipped_dirs: u64,
+}
+
+impl Totals {
+    /// Every entry counted, whatever its kind.
+    pub fn entries(&self) -> u64 {
+        self.files + self.dirs + self.symlinks + self.other
+    }
+}
+
+impl AddAssign for Totals {
+    fn add_assign(&mut self, rhs: Totals) {
+        self.files += rhs.files;
+        self.dirs += rhs.dirs;
+        self.symlinks += rhs.symlinks;
+        self.other += rhs.other;
+        self.bytes += rhs.bytes;
+        self.disk_bytes += rhs.disk_bytes;
+        self.errors += rhs.errors;
+        self.skipped_dirs += rhs.skipped_dirs;
+    }
+}
+
+/// How a job ended (or where it is, for consumers that track it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JobState {
+    Queued,
+    Scanning,
+    Done,
+    Cancelled,
+    /// The whole scan was stopped before the job finished.
+    Stopped,
+    /// The root could not be read.
+    Failed,
+}
+
+impl JobState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Scanning => "scanning",
+            JobState::Done => "done",
+            JobState::Cancelled => "cancelled",
+            JobState::Stopped => "stopped",
+            JobState::Failed => "failed",
+        }
+    }
+
+    pub fn is_finished(self) -> bool {
+        !matches!(self, JobState::Queued | JobState::Scanning)
+    }
+}
+
+impl fmt::Display for JobState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A coalesced batch of one worker's work on one job.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    pub worker: WorkerId,
+    pub job: JobId,
+    /// The directory the worker was reading when it flushed.
+    pub dir: Arc<Path>,
+    /// Count deltas for `job` since the worker's previous flush.
+    pub delta: Totals,
+    /// Directories this worker finished reading in this batch.
+    pub dirs_read: u64,
+    /// Entries this worker looked at in this batch (excluded ones included).
+    pub entries: u64,
+}
+
+/// An entry or directory that could not be read, with its path.
+#[derive(Debug)]
+pub struct ScanError {
+    pub job: JobId,
+    pub path: PathBuf,
+    pub error: io::Error,
+}
+
+/// The final word on one job: sent exactly once, after all of its progress.
+#[derive(Clone, Debug)]
+pub struct JobEnd {
+    pub job: JobId,
+    pub state: JobState,
+    pub totals: Totals,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug)]
+pub enum ScanEvent {
+    /// A worker picked up the job's root directory.
+    JobStarted { job: JobId, at: Instant },
+    Progress(Progress),
+    /// Regular files found, only when `Options::list_files` is on.
+    Files { job: JobId, paths: Vec<PathBuf> },
+    Error(ScanError),
+    JobFinished(JobEnd),
+    /// A worker panicked while reading `dir`; that directory is counted as an
+    /// error of its job and the worker carries on with the next one.
+    WorkerPanicked {
+        worker: WorkerId,
+        job: JobId,
+        dir: Arc<Path>,
+        message: String,
+    },
+    /// Every worker has left after a stop; no more events will follow.
+    Stopped,
+}

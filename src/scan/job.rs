@@ -1,0 +1,128 @@
+//! One submitted root, as the workers share it: its pending-directory counter
+//! (the worker that takes it to zero announces the end), its running totals,
+//! and the inode sets that make disk usage count every inode once.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
+
+use super::event::{JobEnd, JobId, JobState, Totals};
+
+pub(crate) struct Job {
+    pub(crate) id: JobId,
+    pub(crate) root: Arc<Path>,
+    /// Directories queued or being read whose results are not yet flushed.
+    pending_dirs: AtomicU64,
+    cancelled: AtomicBool,
+    root_failed: AtomicBool,
+    finished: AtomicBool,
+    /// The root's device, for `-x`; set by the worker that opens the root,
+    /// before any child directory is queued.
+    root_dev: OnceLock<u64>,
+    started: OnceLock<Instant>,
+    /// The sum of every flushed delta.
+    totals: Mutex<Totals>,
+    /// Inodes already counted in `disk_bytes`: hard-linked files, and every
+    /// inode when following links.
+    counted_inodes: Mutex<HashSet<(u64, u64)>>,
+    /// Directories entered, when following links (each is entered once).
+    entered_dirs: Mutex<HashSet<(u64, u64)>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Counters and sets stay valid whatever a panicking holder left behind.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Job {
+    /// A job whose root directory is pending.
+    pub(crate) fn new(id: JobId, root: Arc<Path>) -> Job {
+        Job {
+            id,
+            root,
+            pending_dirs: AtomicU64::new(1),
+            cancelled: AtomicBool::new(false),
+            root_failed: AtomicBool::new(false),
+            finished: AtomicBool::new(false),
+            root_dev: OnceLock::new(),
+            started: OnceLock::new(),
+            totals: Mutex::new(Totals::default()),
+            counted_inodes: Mutex::new(HashSet::new()),
+            entered_dirs: Mutex::new(HashSet::new()),
+        }
+    }
+
+    pub(crate) fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn fail_root(&self) {
+        self.root_failed.store(true, Ordering::Relaxed);
+    }
+
+    /// Records the start; true the first time only.
+    pub(crate) fn start(&self, at: Instant) -> bool {
+        self.started.set(at).is_ok()
+    }
+
+    pub(crate) fn set_root_dev(&self, dev: u64) {
+        let _ = self.root_dev.set(dev);
+    }
+
+    pub(crate) fn root_dev(&self) -> Option<u64> {
+        self.root_dev.get().copied()
+    }
+
+    /// Call before queueing `n` more directories of this job.
+    pub(crate) fn add_pending(&self, n: u64) {
+        self.pending_dirs.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Folds a flushed delta in and retires `dirs` finished directories.
+    /// True when that was the last pending directory: the job is complete.
+    pub(crate) fn complete(&self, delta: &Totals, dirs: u64) -> bool {
+        *lock(&self.totals) += *delta;
+        // AcqRel: whoever sees zero sees every other worker's totals too.
+        dirs > 0 && self.pending_dirs.fetch_sub(dirs, Ordering::AcqRel) == dirs
+    }
+
+    /// Claims the right to announce the end; true for exactly one caller.
+    pub(crate) fn claim_end(&self) -> bool {
+        !self.finished.swap(true, Ordering::AcqRel)
+    }
+
+    /// The end of the job, as announced in `JobFinished`.
+    pub(crate) fn end(&self, stopped: bool) -> JobEnd {
+        let state = if self.root_failed.load(Ordering::Relaxed) {
+            JobState::Failed
+        } else if self.is_cancelled() {
+            JobState::Cancelled
+        } else if stopped {
+            JobState::Stopped
+        } else {
+            JobState::Done
+        };
+        JobEnd {
+            job: self.id,
+            state,
+            totals: *lock(&self.totals),
+            elapsed: self.started.get().map_or(Duration::ZERO, Instant::elapsed),
+        }
+    }
+
+    /// True the first time an inode is seen in this job.
+    pub(crate) fn first_sighting(&self, dev: u64, ino: u64) -> bool {
+        lock(&self.counted_inodes).insert((dev, ino))
+    }
+
+    /// True the first time a directory is entered in this job (`-L`).
+    pub(crate) fn first_entry(&self, dev: u64, ino: u64) -> bool {
+        lock(&self.entered_dirs).insert((dev, ino))
+    }
+}

@@ -1,0 +1,481 @@
+//! One worker thread: take a directory, read it entry by entry, count what it
+//! finds into a local batch, queue the subdirectories it finds, and flush the
+//! batch to the event channel every few milliseconds.
+
+use std::any::Any;
+use std::ffi::{CStr, OsStr};
+use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_deque::Worker as Deque;
+use rustix::fs::Stat;
+use rustix::io::Errno;
+
+use super::board::{WorkerCell, WorkerState};
+use super::dir::{self, EntryBuffer, Kind};
+use super::event::{Progress, ScanError, ScanEvent, Totals, WorkerId};
+use super::job::Job;
+use super::pool::{PAUSE, STOP, Shared};
+use super::task::{Ancestor, Task};
+
+/// How often a busy worker reports; keeps the channel at a few hundred
+/// messages a second per worker however fast the scan goes.
+const FLUSH_INTERVAL: Duration = Duration::from_millis(20);
+/// The clock is read once per this many entries (and once per directory).
+const CLOCK_EVERY: u64 = 64;
+/// A `--list` batch is sent when it holds this many paths.
+const LIST_BATCH: usize = 4096;
+
+/// Counts gathered since the last flush, all for one job.
+struct Batch {
+    job: Option<Arc<Job>>,
+    dir: Option<Arc<Path>>,
+    delta: Totals,
+    dirs_read: u64,
+    entries: u64,
+    /// Tasks of `job` finished since the last flush, retired from its
+    /// pending counter only once their counts are sent.
+    tasks_done: u64,
+    files: Vec<PathBuf>,
+    flushed_at: Instant,
+}
+
+/// What the per-entry loop should do after an interruption.
+enum Interrupt {
+    Continue,
+    Abort,
+}
+
+pub(crate) struct Worker {
+    entries: EntryBuffer,
+    state: WorkerCtx,
+}
+
+struct WorkerCtx {
+    id: WorkerId,
+    shared: Arc<Shared>,
+    local: Deque<Task>,
+    cell: Arc<WorkerCell>,
+    batch: Batch,
+}
+
+impl Worker {
+    pub(crate) fn new(
+        id: WorkerId,
+        shared: Arc<Shared>,
+        local: Deque<Task>,
+        cell: Arc<WorkerCell>,
+    ) -> Worker {
+        Worker {
+            entries: EntryBuffer::new(),
+            state: WorkerCtx {
+                id,
+                shared,
+                local,
+                cell,
+                batch: Batch {
+                    job: None,
+                    dir: None,
+                    delta: Totals::default(),
+                    dirs_read: 0,
+                    entries: 0,
+                    tasks_done: 0,
+                    files: Vec::new(),
+                    flushed_at: Instant::now(),
+                },
+            },
+        }
+    }
+
+    pub(crate) fn run(mut self) {
+        loop {
+            let ctx = &mut self.state;
+            let control = ctx.shared.control();
+            if control & STOP != 0 {
+                break;
+            }
+            if control & PAUSE != 0 {
+                ctx.flush();
+                ctx.cell.set(WorkerState::Paused);
+                ctx.shared.wait_while_paused();
+                continue;
+            }
+            if ctx.shared.should_retire(ctx.id) && ctx.shared.try_leave(ctx.id) {
+                ctx.shared.give_back(&ctx.local);
+                break;
+            }
+            match ctx.shared.find_task(ctx.id, &ctx.local) {
+                Some(task) => self.run_task(task),
+                None => {
+                    ctx.flush();
+                    ctx.cell.set(WorkerState::Idle);
+                    ctx.shared.sleep(ctx.id);
+                }
+            }
+        }
+        self.state.flush();
+    }
+
+    /// Runs one task; a panic inside it costs that directory, not the scan.
+    fn run_task(&mut self, task: Task) {
+        let ctx = &mut self.state;
+        if !ctx.batch.is_for(&task.job) {
+            ctx.flush();
+            ctx.batch.job = Some(Arc::clone(&task.job));
+        }
+        let job = Arc::clone(&task.job);
+        let dir = Arc::clone(&task.dir);
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| self.scan_dir(task)));
+        let ctx = &mut self.state;
+        if let Err(payload) = outcome {
+            let message = panic_message(payload.as_ref());
+            ctx.report(
+                &job,
+                dir.to_path_buf(),
+                io::Error::other(format!("internal error, directory skipped: {message}")),
+            );
+            let _ = ctx.shared.events.send(ScanEvent::WorkerPanicked {
+                worker: ctx.id,
+                job: job.id,
+                dir,
+                message,
+            });
+        }
+        // A directory cut short by a stop is not finished: its job ends as
+        // stopped, not done.
+        if !ctx.shared.is_stopped() {
+            ctx.batch.tasks_done += 1;
+        }
+        if ctx.batch.flush_due() {
+            ctx.flush();
+        }
+    }
+
+    fn scan_dir(&mut self, task: Task) {
+        let ctx = &mut self.state;
+        let job = &task.job;
+        if job.is_cancelled() {
+            return;
+        }
+        if task.is_root {
+            let at = Instant::now();
+            if job.start(at) {
+                let _ = ctx.shared.events.send(ScanEvent::JobStarted { job: job.id, at });
+            }
+        }
+        ctx.cell.scanning(job.id, &task.dir);
+        ctx.batch.dir = Some(Arc::clone(&task.dir));
+        if let Some(name) = &ctx.shared.options.panic_on_dir_named {
+            if task.dir.file_name() == Some(name.as_os_str()) {
+                panic!("injected fault in {}", task.dir.display());
+            }
+        }
+        let fd = match dir::open_dir(&task.dir, task.follow) {
+            Ok(fd) => fd,
+            Err(e) => {
+                if task.is_root {
+                    job.fail_root();
+                }
+                ctx.report(job, task.dir.to_path_buf(), e);
+                return;
+            }
+        };
+        let ancestry = if task.is_root {
+            match ctx.count_root(&task, &fd) {
+                Some(ancestry) => ancestry,
+                None => return,
+            }
+        } else {
+            task.ancestry.clone()
+        };
+        ctx.batch.dirs_read += 1;
+
+        let mut listing = self.entries.list(&fd);
+        let ctx = &mut self.state;
+        while let Some(next) = listing.next() {
+            if ctx.shared.control() != 0 || job.is_cancelled() {
+                if let Interrupt::Abort = ctx.interrupted(job) {
+                    return;
+                }
+            }
+            let entry = match next {
+                Ok(entry) => entry,
+                Err(e) => {
+                    ctx.report(job, task.dir.to_path_buf(), e.into());
+                    return;
+                }
+            };
+            let name = entry.file_name();
+            if dir::is_dot(name) {
+                continue;
+            }
+            ctx.visit(&task, &ancestry, &fd, name);
+            if ctx.batch.entries % CLOCK_EVERY == 0 && ctx.batch.flush_due() {
+                ctx.flush();
+            }
+        }
+    }
+}
+
+impl WorkerCtx {
+    /// Counts the root itself (it has no parent to stat it from).
+    /// `None` when it cannot be stat'ed; the ancestry chain for `-L` otherwise.
+    fn count_root(&mut self, task: &Task, fd: &OwnedFd) -> Option<Option<Arc<Ancestor>>> {
+        let job = &task.job;
+        let stat = match dir::stat_open(fd) {
+            Ok(stat) => stat,
+            Err(e) => {
+                job.fail_root();
+                self.report(job, task.dir.to_path_buf(), e.into());
+                return None;
+            }
+        };
+        job.set_root_dev(stat.st_dev);
+        self.batch.delta.disk_bytes += dir::allocated_bytes(&stat);
+        if !self.shared.options.follow_links {
+            return Some(None);
+        }
+        job.first_entry(stat.st_dev, stat.st_ino);
+        Some(Some(Arc::new(Ancestor {
+            dev: stat.st_dev,
+            ino: stat.st_ino,
+            up: None,
+        })))
+    }
+
+    /// Handles stop, pause and cancel noticed between two entries.
+    #[cold]
+    fn interrupted(&mut self, job: &Job) -> Interrupt {
+        loop {
+            let control = self.shared.control();
+            if control & STOP != 0 || job.is_cancelled() {
+                return Interrupt::Abort;
+            }
+            if control & PAUSE == 0 {
+                return Interrupt::Continue;
+            }
+            self.flush();
+            self.cell.set(WorkerState::Paused);
+            self.shared.wait_while_paused();
+            if let Some(dir) = &self.batch.dir {
+                self.cell.scanning(job.id, dir);
+            }
+        }
+    }
+
+    /// Counts one entry of `task.dir`, and queues it if it is a directory.
+    #[inline]
+    fn visit(
+        &mut self,
+        task: &Task,
+        ancestry: &Option<Arc<Ancestor>>,
+        dir: &OwnedFd,
+        name: &CStr,
+    ) {
+        let job = &task.job;
+        self.batch.entries += 1;
+        let options = &self.shared.options;
+        if !options.exclude.is_empty() {
+            let name = OsStr::from_bytes(name.to_bytes());
+            let relative = task.dir.strip_prefix(&job.root).unwrap_or(Path::new(""));
+            if options.exclude.matches(name, &relative.join(name)) {
+                return;
+            }
+        }
+        let stat = match dir::stat_at(dir, name, false) {
+            Ok(stat) => stat,
+            // Gone since it was listed: there is nothing left to count.
+            Err(Errno::NOENT) => return,
+            Err(e) => {
+                self.report(job, child_path(&task.dir, name), e.into());
+                return;
+            }
+        };
+        match Kind::of(&stat) {
+            Kind::File => self.count_file(task, name, &stat),
+            Kind::Dir => self.count_dir(task, ancestry, name, &stat, false),
+            Kind::Symlink if options.follow_links => self.follow(task, ancestry, dir, name, &stat),
+            Kind::Symlink => {
+                self.batch.delta.symlinks += 1;
+                self.batch.delta.disk_bytes += self.disk_share(job, &stat);
+            }
+            Kind::Other => {
+                self.batch.delta.other += 1;
+                self.batch.delta.disk_bytes += self.disk_share(job, &stat);
+            }
+        }
+    }
+
+    fn count_file(&mut self, task: &Task, name: &CStr, stat: &Stat) {
+        let disk = self.disk_share(&task.job, stat);
+        let delta = &mut self.batch.delta;
+        delta.files += 1;
+        delta.bytes += stat.st_size as u64;
+        delta.disk_bytes += disk;
+        if self.shared.options.list_files {
+            self.batch.files.push(child_path(&task.dir, name));
+            if self.batch.files.len() >= LIST_BATCH {
+                self.flush();
+            }
+        }
+    }
+
+    fn count_dir(
+        &mut self,
+        task: &Task,
+        ancestry: &Option<Arc<Ancestor>>,
+        name: &CStr,
+        stat: &Stat,
+        via_link: bool,
+    ) {
+        let job = &task.job;
+        let follow_links = self.shared.options.follow_links;
+        if follow_links && !job.first_entry(stat.st_dev, stat.st_ino) {
+            // Already entered through another path; a link back up is a loop.
+            if Ancestor::contains(ancestry, stat.st_dev, stat.st_ino) {
+                self.report(
+                    job,
+                    child_path(&task.dir, name),
+                    io::Error::other("filesystem loop: links to one of its own parent directories"),
+                );
+            }
+            return;
+        }
+        self.batch.delta.dirs += 1;
+        self.batch.delta.disk_bytes += dir::allocated_bytes(stat);
+        if self.shared.options.one_file_system && job.root_dev() != Some(stat.st_dev) {
+            self.batch.delta.skipped_dirs += 1;
+            return;
+        }
+        let ancestry = follow_links.then(|| {
+            Arc::new(Ancestor {
+                dev: stat.st_dev,
+                ino: stat.st_ino,
+                up: ancestry.clone(),
+            })
+        });
+        job.add_pending(1);
+        self.local.push(Task {
+            job: Arc::clone(job),
+            dir: Arc::from(child_path(&task.dir, name)),
+            is_root: false,
+            follow: via_link,
+            ancestry,
+        });
+        self.shared.notify_work();
+    }
+
+    /// `-L`: counts what a symlink points to instead of the link.
+    fn follow(
+        &mut self,
+        task: &Task,
+        ancestry: &Option<Arc<Ancestor>>,
+        dir: &OwnedFd,
+        name: &CStr,
+        link: &Stat,
+    ) {
+        match dir::stat_at(dir, name, true) {
+            Ok(target) => match Kind::of(&target) {
+                Kind::Dir => self.count_dir(task, ancestry, name, &target, true),
+                Kind::File => self.count_file(task, name, &target),
+                Kind::Symlink | Kind::Other => {
+                    self.batch.delta.other += 1;
+                    self.batch.delta.disk_bytes += self.disk_share(&task.job, &target);
+                }
+            },
+            // Dangling: the link is all there is.
+            Err(Errno::NOENT) => {
+                self.batch.delta.symlinks += 1;
+                self.batch.delta.disk_bytes += self.disk_share(&task.job, link);
+            }
+            Err(e) => {
+                self.batch.delta.symlinks += 1;
+                self.report(&task.job, child_path(&task.dir, name), e.into());
+            }
+        }
+    }
+
+    /// An inode's disk usage the first time this job sees it, else zero.
+    #[inline]
+    fn disk_share(&self, job: &Job, stat: &Stat) -> u64 {
+        let shared_inode = stat.st_nlink > 1 || self.shared.options.follow_links;
+        if shared_inode && !job.first_sighting(stat.st_dev, stat.st_ino) {
+            return 0;
+        }
+        dir::allocated_bytes(stat)
+    }
+
+    /// Counts an error and sends it with its path at once.
+    fn report(&mut self, job: &Job, path: PathBuf, error: io::Error) {
+        self.batch.delta.errors += 1;
+        let _ = self.shared.events.send(ScanEvent::Error(ScanError {
+            job: job.id,
+            path,
+            error,
+        }));
+    }
+
+    /// Sends the batch, folds it into its job, and retires finished tasks;
+    /// the worker that retires a job's last directory announces its end.
+    fn flush(&mut self) {
+        let batch = &mut self.batch;
+        batch.flushed_at = Instant::now();
+        let Some(job) = batch.job.clone() else {
+            return;
+        };
+        if !batch.files.is_empty() {
+            let paths = std::mem::take(&mut batch.files);
+            let _ = self
+                .shared
+                .events
+                .send(ScanEvent::Files { job: job.id, paths });
+        }
+        let delta = std::mem::take(&mut batch.delta);
+        if delta != Totals::default() || batch.entries != 0 || batch.dirs_read != 0 {
+            let dir = batch.dir.clone().unwrap_or_else(|| Arc::clone(&job.root));
+            let _ = self.shared.events.send(ScanEvent::Progress(Progress {
+                worker: self.id,
+                job: job.id,
+                dir,
+                delta,
+                dirs_read: batch.dirs_read,
+                entries: batch.entries,
+            }));
+        }
+        batch.dirs_read = 0;
+        batch.entries = 0;
+        let done = std::mem::take(&mut batch.tasks_done);
+        if job.complete(&delta, done) {
+            self.shared.finish(&job);
+        }
+    }
+}
+
+impl Batch {
+    fn is_for(&self, job: &Arc<Job>) -> bool {
+        self.job.as_ref().is_some_and(|mine| Arc::ptr_eq(mine, job))
+    }
+
+    fn flush_due(&self) -> bool {
+        self.flushed_at.elapsed() >= FLUSH_INTERVAL
+    }
+}
+
+fn child_path(dir: &Path, name: &CStr) -> PathBuf {
+    dir.join(OsStr::from_bytes(name.to_bytes()))
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_owned()
+    }
+}
