@@ -75,12 +75,12 @@ pub fn run(options: Options, config: Config) -> i32 {
                         eprintln!("dirdash: {}: {}", text::path(&error.path), error.error);
                     }
                     ScanEvent::Files { paths, .. } => {
-                        if let Some(writer) = &mut list {
-                            if writer.write(paths).is_err() {
-                                // The reader went away (`| head`): nobody wants more.
-                                list = None;
-                                scanner.stop();
-                            }
+                        if let Some(writer) = &mut list
+                            && writer.write(paths).is_err()
+                        {
+                            // The reader went away (`| head`): nobody wants more.
+                            list = None;
+                            scanner.stop();
                         }
                     }
                     ScanEvent::Progress(p) => progress.dir = Some(Arc::clone(&p.dir)),
@@ -139,10 +139,10 @@ fn print_summary(tally: &Tally, threads: usize, now: Instant, config: &Config) {
             .write_all(summary.as_bytes())
             .and_then(|()| stdout.flush())
     };
-    if let Err(e) = result {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("dirdash: cannot write the summary: {e}");
-        }
+    if let Err(e) = result
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        eprintln!("dirdash: cannot write the summary: {e}");
     }
 }
 

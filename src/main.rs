@@ -12,7 +12,9 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(&format!("bad --exclude pattern: {e}")),
     };
     let options = Options {
-        threads: cli.threads.map_or_else(scan::default_threads, |n| n as usize),
+        threads: cli
+            .threads
+            .map_or_else(scan::default_threads, |n| n as usize),
         follow_links: cli.follow_links,
         one_file_system: cli.one_file_system,
         exclude,

@@ -66,7 +66,11 @@ pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
         line(&cells);
     }
     let totals = tally.totals();
-    let verb = if tally.stopped { "stopped after" } else { "scanned in" };
+    let verb = if tally.stopped {
+        "stopped after"
+    } else {
+        "scanned in"
+    };
     let _ = writeln!(
         out,
         "{} {verb} {} with {threads} threads",

@@ -36,7 +36,7 @@ pub fn count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -87,7 +87,11 @@ pub fn duration(d: Duration) -> String {
 /// Events per second over `elapsed`, zero when no time passed.
 pub fn per_second(n: u64, elapsed: Duration) -> u64 {
     let secs = elapsed.as_secs_f64();
-    if secs <= 0.0 { 0 } else { (n as f64 / secs) as u64 }
+    if secs <= 0.0 {
+        0
+    } else {
+        (n as f64 / secs) as u64
+    }
 }
 
 #[cfg(test)]

@@ -141,10 +141,16 @@ pub struct JobEnd {
 #[derive(Debug)]
 pub enum ScanEvent {
     /// A worker picked up the job's root directory.
-    JobStarted { job: JobId, at: Instant },
+    JobStarted {
+        job: JobId,
+        at: Instant,
+    },
     Progress(Progress),
     /// Regular files found, only when `Options::list_files` is on.
-    Files { job: JobId, paths: Vec<PathBuf> },
+    Files {
+        job: JobId,
+        paths: Vec<PathBuf>,
+    },
     Error(ScanError),
     JobFinished(JobEnd),
     /// A worker panicked while reading `dir`; that directory is counted as an

@@ -123,7 +123,10 @@ impl Shared {
     pub(crate) fn wait_while_paused(&self) {
         let mut guard = lock(&self.idle);
         while self.control() & (PAUSE | STOP) == PAUSE {
-            guard = self.wake.wait(guard).unwrap_or_else(PoisonError::into_inner);
+            guard = self
+                .wake
+                .wait(guard)
+                .unwrap_or_else(PoisonError::into_inner);
         }
     }
 
@@ -194,7 +197,11 @@ impl Shared {
         self.sleepers.fetch_add(1, Ordering::SeqCst);
         fence(Ordering::SeqCst);
         if !self.has_work() && self.control() & STOP == 0 && !self.should_retire(id) {
-            drop(self.wake.wait(guard).unwrap_or_else(PoisonError::into_inner));
+            drop(
+                self.wake
+                    .wait(guard)
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
         }
         self.sleepers.fetch_sub(1, Ordering::SeqCst);
     }
@@ -325,7 +332,10 @@ impl Shared {
     fn spawn(self: &Arc<Self>, id: WorkerId) -> io::Result<JoinHandle<()>> {
         let local = Deque::new_lifo();
         {
-            let mut stealers = self.stealers.write().unwrap_or_else(PoisonError::into_inner);
+            let mut stealers = self
+                .stealers
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
             if stealers.len() <= id.0 {
                 stealers.resize_with(id.0 + 1, || None);
             }

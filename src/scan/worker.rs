@@ -165,15 +165,18 @@ impl Worker {
         if task.is_root {
             let at = Instant::now();
             if job.start(at) {
-                let _ = ctx.shared.events.send(ScanEvent::JobStarted { job: job.id, at });
+                let _ = ctx
+                    .shared
+                    .events
+                    .send(ScanEvent::JobStarted { job: job.id, at });
             }
         }
         ctx.cell.scanning(job.id, &task.dir);
         ctx.batch.dir = Some(Arc::clone(&task.dir));
-        if let Some(name) = &ctx.shared.options.panic_on_dir_named {
-            if task.dir.file_name() == Some(name.as_os_str()) {
-                panic!("injected fault in {}", task.dir.display());
-            }
+        if let Some(name) = &ctx.shared.options.panic_on_dir_named
+            && task.dir.file_name() == Some(name.as_os_str())
+        {
+            panic!("injected fault in {}", task.dir.display());
         }
         let fd = match dir::open_dir(&task.dir, task.follow) {
             Ok(fd) => fd,
@@ -198,10 +201,10 @@ impl Worker {
         let mut listing = self.entries.list(&fd);
         let ctx = &mut self.state;
         while let Some(next) = listing.next() {
-            if ctx.shared.control() != 0 || job.is_cancelled() {
-                if let Interrupt::Abort = ctx.interrupted(job) {
-                    return;
-                }
+            if (ctx.shared.control() != 0 || job.is_cancelled())
+                && let Interrupt::Abort = ctx.interrupted(job)
+            {
+                return;
             }
             let entry = match next {
                 Ok(entry) => entry,
@@ -215,7 +218,7 @@ impl Worker {
                 continue;
             }
             ctx.visit(&task, &ancestry, &fd, name);
-            if ctx.batch.entries % CLOCK_EVERY == 0 && ctx.batch.flush_due() {
+            if ctx.batch.entries.is_multiple_of(CLOCK_EVERY) && ctx.batch.flush_due() {
                 ctx.flush();
             }
         }
@@ -270,13 +273,7 @@ impl WorkerCtx {
 
     /// Counts one entry of `task.dir`, and queues it if it is a directory.
     #[inline]
-    fn visit(
-        &mut self,
-        task: &Task,
-        ancestry: &Option<Arc<Ancestor>>,
-        dir: &OwnedFd,
-        name: &CStr,
-    ) {
+    fn visit(&mut self, task: &Task, ancestry: &Option<Arc<Ancestor>>, dir: &OwnedFd, name: &CStr) {
         let job = &task.job;
         self.batch.entries += 1;
         let options = &self.shared.options;
