@@ -108,6 +108,8 @@ impl Shared {
 
     pub(crate) fn pause(&self) {
         self.control.fetch_or(PAUSE, Ordering::SeqCst);
+        // Sleeping workers wake to show themselves paused.
+        self.wake_all();
     }
 
     pub(crate) fn resume(&self) {
@@ -196,7 +198,8 @@ impl Shared {
         let guard = lock(&self.idle);
         self.sleepers.fetch_add(1, Ordering::SeqCst);
         fence(Ordering::SeqCst);
-        if !self.has_work() && self.control() & STOP == 0 && !self.should_retire(id) {
+        // Paused or stopped workers must not sleep here: they have a state to show.
+        if !self.has_work() && self.control() == 0 && !self.should_retire(id) {
             drop(
                 self.wake
                     .wait(guard)

@@ -333,7 +333,11 @@ impl WorkerCtx {
         let job = &task.job;
         let follow_links = self.shared.options.follow_links;
         if follow_links && !job.first_entry(stat.st_dev, stat.st_ino) {
-            // Already entered through another path; a link back up is a loop.
+            // Already entered through another path: a link not followed stays
+            // a link, and a link back up is a loop.
+            if via_link {
+                self.batch.delta.symlinks += 1;
+            }
             if Ancestor::contains(ancestry, stat.st_dev, stat.st_ino) {
                 self.report(
                     job,
