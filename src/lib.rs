@@ -6,3 +6,4 @@ pub mod headless;
 pub mod report;
 pub mod scan;
 pub mod signals;
+pub mod tui;

@@ -2,10 +2,11 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use dirdash::cli::Cli;
-use dirdash::headless;
 use dirdash::scan::{self, Exclude, Options};
+use dirdash::{headless, tui};
 
 fn main() -> ExitCode {
+    tui::terminal::install_panic_hook();
     let cli = Cli::parse_args();
     let exclude = match Exclude::new(&cli.exclude) {
         Ok(exclude) => exclude,
@@ -40,8 +41,16 @@ fn main() -> ExitCode {
         );
         2
     } else {
-        eprintln!("dirdash: the dashboard is not built yet; use --headless");
-        2
+        tui::runtime::run(
+            options,
+            tui::runtime::Config {
+                roots: cli.roots,
+                json: cli.json,
+                panic_on_key: std::env::var("DIRDASH_TEST_PANIC_KEY")
+                    .ok()
+                    .and_then(|k| k.chars().next()),
+            },
+        )
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

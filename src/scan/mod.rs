@@ -25,6 +25,9 @@ pub use pool::MAX_THREADS;
 
 use pool::Shared;
 
+/// Worker threads are named this, then their id.
+pub const WORKER_THREAD_PREFIX: &str = "dirdash-worker-";
+
 /// Worker threads when none are asked for. A cold-cache scan waits on the
 /// disk, and more requests in flight finish it sooner (2 cores, 1M files:
 /// 16 threads 4.0 s, 2 threads 8.1 s), while a warm scan costs the same with
@@ -157,10 +160,11 @@ impl Drop for Scanner {
     }
 }
 
-/// `path` made absolute against the working directory, symlinks kept as the
-/// user wrote them.
+/// `path` made absolute against the working directory, without `.` parts or
+/// a trailing slash; symlinks and `..` are kept as the user wrote them.
 pub fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    path.components().collect()
 }
 
 /// Why a root cannot be scanned, checked before it is submitted (the

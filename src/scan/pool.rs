@@ -348,7 +348,7 @@ impl Shared {
         self.live_workers.fetch_add(1, Ordering::SeqCst);
         let shared = Arc::clone(self);
         thread::Builder::new()
-            .name(format!("dirdash-worker-{id}"))
+            .name(format!("{}{id}", super::WORKER_THREAD_PREFIX))
             .spawn(move || {
                 Worker::new(id, Arc::clone(&shared), local, cell).run();
                 shared.board.leave(id);

@@ -1,0 +1,570 @@
+//! The dashboard's state, and the one place it changes: `update`, which takes
+//! a message (a key, a scan event, a clock tick, the result of an effect) and
+//! returns the effects the runtime must perform. No I/O happens here.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::prompt::{Prompt, PromptKey};
+use super::theme::Theme;
+use crate::report::{ErrorRecord, Tally, text};
+use crate::scan::{JobId, JobState, ScanEvent, WorkerId, WorkerState, WorkerStatus};
+
+/// A worker this long in one directory is shown as stuck.
+pub const STUCK_AFTER: Duration = Duration::from_secs(2);
+/// Errors kept for the error list; older ones are dropped.
+pub const RECENT_ERRORS: usize = 10_000;
+/// Seconds of throughput history in the sparkline.
+pub const HISTORY_SECONDS: usize = 60;
+/// How long a stop may take before the dashboard says what it waits for.
+pub const STOP_QUIET_FOR: Duration = Duration::from_millis(100);
+/// How long a notice stays up.
+const NOTICE_FOR: Duration = Duration::from_secs(15);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Dashboard,
+    /// One job's totals and errors.
+    Detail(JobId),
+    /// Every recent error.
+    Errors,
+}
+
+/// Inputs to `update`.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize,
+    Scan(ScanEvent),
+    /// The clock, with what each worker is doing now.
+    Tick {
+        now: Instant,
+        workers: Vec<WorkerStatus>,
+    },
+    /// The result of `Action::CheckRoot` for the text `input`.
+    RootChecked {
+        input: String,
+        result: Result<PathBuf, String>,
+    },
+    Submitted {
+        id: JobId,
+        root: Arc<Path>,
+    },
+    /// The directories found by `Action::Complete` for `typed`.
+    Completions {
+        typed: String,
+        names: Vec<String>,
+    },
+    /// The pool runs this many workers now.
+    Threads(usize),
+    /// SIGTERM, SIGHUP or SIGINT.
+    Signal(i32),
+}
+
+/// Effects for the runtime.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Resolve this prompt text to a directory and answer `RootChecked`.
+    CheckRoot(String),
+    /// List completions of this prompt text and answer `Completions`.
+    Complete(String),
+    Submit(PathBuf),
+    Cancel(JobId),
+    Pause,
+    Resume,
+    SetThreads(usize),
+    /// Set the stop flag.
+    Stop,
+    /// Leave the dashboard.
+    Exit(Exit),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Every worker has left; join them.
+    Joined,
+    /// Asked twice: leave without waiting for workers.
+    Abandoned,
+}
+
+/// A message shown above the footer for a while.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub text: String,
+    pub at: Instant,
+}
+
+/// Entries per second over the last second, per worker, per job and in
+/// all; and one point a second of the total for the sparkline.
+#[derive(Debug, Default)]
+pub struct Rates {
+    window: VecDeque<Sample>,
+    history_at: Option<Instant>,
+    /// One value a second, the newest last.
+    pub history: VecDeque<u64>,
+    pub total: u64,
+    pub workers: HashMap<WorkerId, u64>,
+    pub jobs: HashMap<JobId, u64>,
+}
+
+#[derive(Debug)]
+struct Sample {
+    at: Instant,
+    total: u64,
+    workers: HashMap<WorkerId, u64>,
+    jobs: HashMap<JobId, u64>,
+}
+
+/// Rates are measured over about this long.
+const RATE_WINDOW: Duration = Duration::from_secs(1);
+
+impl Rates {
+    /// Samples the counts; true when a shown rate changed.
+    fn sample(&mut self, now: Instant, tally: &Tally) -> bool {
+        let current = Sample {
+            at: now,
+            total: tally.totals().entries(),
+            workers: tally
+                .workers
+                .iter()
+                .map(|(id, w)| (*id, w.entries))
+                .collect(),
+            jobs: tally
+                .jobs
+                .iter()
+                .map(|j| (j.id, j.totals.entries()))
+                .collect(),
+        };
+        // Keep one sample at least a window old, so that slow ticks still
+        // measure over a second.
+        while self.window.len() > 1
+            && now.saturating_duration_since(self.window[1].at) >= RATE_WINDOW
+        {
+            self.window.pop_front();
+        }
+        let mut changed = false;
+        if let Some(oldest) = self.window.front() {
+            let span = now.saturating_duration_since(oldest.at);
+            let rate = |now: u64, before: u64| {
+                crate::report::units::per_second(now.saturating_sub(before), span)
+            };
+            let total = rate(current.total, oldest.total);
+            let workers: HashMap<WorkerId, u64> = current
+                .workers
+                .iter()
+                .map(|(id, n)| (*id, rate(*n, oldest.workers.get(id).copied().unwrap_or(0))))
+                .collect();
+            let jobs: HashMap<JobId, u64> = current
+                .jobs
+                .iter()
+                .map(|(id, n)| (*id, rate(*n, oldest.jobs.get(id).copied().unwrap_or(0))))
+                .collect();
+            changed = total != self.total || workers != self.workers || jobs != self.jobs;
+            self.total = total;
+            self.workers = workers;
+            self.jobs = jobs;
+        }
+        self.window.push_back(current);
+        let history_due = self
+            .history_at
+            .is_none_or(|at| now.saturating_duration_since(at) >= Duration::from_secs(1));
+        if history_due {
+            self.history_at = Some(now);
+            self.history.push_back(self.total);
+            while self.history.len() > HISTORY_SECONDS {
+                self.history.pop_front();
+            }
+            changed = true;
+        }
+        changed
+    }
+}
+
+pub struct App {
+    pub tally: Tally,
+    /// Workers the pool runs (the target; retiring ones may linger).
+    pub threads: usize,
+    pub workers: Vec<WorkerStatus>,
+    pub screen: Screen,
+    /// The add-directory prompt, when open.
+    pub prompt: Option<Prompt>,
+    pub help: bool,
+    /// Index into `tally.jobs`.
+    pub selected: usize,
+    /// First line shown of the error list (and of a job's errors).
+    pub scroll: usize,
+    pub paused: bool,
+    /// When `q` was pressed.
+    pub stopping: Option<Instant>,
+    /// The signal that stopped the dashboard, for the exit code.
+    pub stop_signal: Option<i32>,
+    pub cancelling: HashSet<JobId>,
+    /// The latest errors, the newest last.
+    pub recent_errors: VecDeque<ErrorRecord>,
+    /// Errors per job kept in `recent_errors`, for the detail screen.
+    pub errors_by_job: BTreeMap<JobId, u64>,
+    pub notice: Option<Notice>,
+    pub rates: Rates,
+    pub now: Instant,
+    pub theme: Theme,
+    /// Something visible changed since the last frame.
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new(threads: usize, started: Instant, theme: Theme) -> App {
+        App {
+            tally: Tally::new(started),
+            threads,
+            workers: Vec::new(),
+            screen: Screen::Dashboard,
+            prompt: None,
+            help: false,
+            selected: 0,
+            scroll: 0,
+            paused: false,
+            stopping: None,
+            stop_signal: None,
+            cancelling: HashSet::new(),
+            recent_errors: VecDeque::new(),
+            errors_by_job: BTreeMap::new(),
+            notice: None,
+            rates: Rates::default(),
+            now: started,
+            theme,
+            dirty: true,
+        }
+    }
+
+    pub fn open_prompt(&mut self) {
+        self.prompt.get_or_insert_with(Prompt::default);
+    }
+
+    pub fn selected_job(&self) -> Option<JobId> {
+        self.tally.jobs.get(self.selected).map(|j| j.id)
+    }
+
+    /// Queued or being scanned.
+    pub fn is_busy(&self) -> bool {
+        self.tally.jobs.iter().any(|j| !j.state.is_finished())
+    }
+
+    /// What the header says the dashboard is doing.
+    pub fn activity(&self) -> &'static str {
+        if self.stopping.is_some() {
+            "stopping"
+        } else if self.paused {
+            "paused"
+        } else if self.is_busy() {
+            "scanning"
+        } else {
+            "idle"
+        }
+    }
+
+    /// Workers still inside a directory while stopping, once the stop has
+    /// taken longer than it should.
+    pub fn stop_waits_on(&self) -> Option<Vec<&WorkerStatus>> {
+        let since = self.stopping?;
+        if self.now.saturating_duration_since(since) < STOP_QUIET_FOR {
+            return None;
+        }
+        Some(
+            self.workers
+                .iter()
+                .filter(|w| w.state == WorkerState::Scanning)
+                .collect(),
+        )
+    }
+
+    fn is_queued_or_scanning(&self, root: &Path) -> bool {
+        self.tally
+            .jobs
+            .iter()
+            .any(|j| &*j.root == root && !j.state.is_finished())
+    }
+
+    fn stop(&mut self) -> Vec<Action> {
+        if self.stopping.is_some() {
+            return vec![Action::Exit(Exit::Abandoned)];
+        }
+        self.stopping = Some(self.now);
+        self.prompt = None;
+        self.help = false;
+        vec![Action::Stop]
+    }
+
+    fn select(&mut self, index: usize) {
+        self.selected = index.min(self.tally.jobs.len().saturating_sub(1));
+    }
+}
+
+/// Applies one message; returns the effects to perform.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Action> {
+    match msg {
+        Msg::Tick { now, workers } => {
+            let changed = tick(app, now, workers);
+            app.dirty |= changed;
+            Vec::new()
+        }
+        Msg::Scan(event) => {
+            app.dirty = true;
+            scan_event(app, event)
+        }
+        Msg::Key(key) => {
+            app.dirty = true;
+            key_event(app, key)
+        }
+        Msg::Paste(text) => {
+            if let Some(prompt) = &mut app.prompt {
+                prompt.paste(&text);
+                app.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::Resize => {
+            app.dirty = true;
+            Vec::new()
+        }
+        Msg::RootChecked { input, result } => {
+            app.dirty = true;
+            let Some(prompt) = &mut app.prompt else {
+                return Vec::new();
+            };
+            if prompt.value() != input {
+                return Vec::new(); // typed on meanwhile
+            }
+            match result {
+                Err(message) => prompt.refuse(message),
+                Ok(root) if app.is_queued_or_scanning(&root) => {
+                    let message = format!("already queued: {}", text::path(&root));
+                    if let Some(prompt) = &mut app.prompt {
+                        prompt.refuse(message);
+                    }
+                }
+                Ok(root) => {
+                    app.prompt = None;
+                    return vec![Action::Submit(root)];
+                }
+            }
+            Vec::new()
+        }
+        Msg::Submitted { id, root } => {
+            app.dirty = true;
+            app.tally.submitted(id, root);
+            Vec::new()
+        }
+        Msg::Completions { typed, names } => {
+            if let Some(prompt) = &mut app.prompt {
+                prompt.complete(&typed, names);
+                app.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::Threads(n) => {
+            app.threads = n;
+            app.dirty = true;
+            Vec::new()
+        }
+        Msg::Signal(signal) => {
+            app.dirty = true;
+            app.stop_signal.get_or_insert(signal);
+            app.stop()
+        }
+    }
+}
+
+fn tick(app: &mut App, now: Instant, workers: Vec<WorkerStatus>) -> bool {
+    app.now = now;
+    let mut changed = app.rates.sample(now, &app.tally);
+    let workers_changed = workers.len() != app.workers.len()
+        || workers
+            .iter()
+            .zip(&app.workers)
+            .any(|(a, b)| a.state != b.state || a.since != b.since || a.dir != b.dir);
+    changed |= workers_changed;
+    app.workers = workers;
+    if app
+        .notice
+        .as_ref()
+        .is_some_and(|n| now.saturating_duration_since(n.at) > NOTICE_FOR)
+    {
+        app.notice = None;
+        changed = true;
+    }
+    // Elapsed times and stuck-worker timers move while anything runs.
+    changed || app.is_busy() || app.stopping.is_some()
+}
+
+fn scan_event(app: &mut App, event: ScanEvent) -> Vec<Action> {
+    app.tally.apply(&event);
+    match event {
+        ScanEvent::Error(error) => {
+            if app.recent_errors.len() == RECENT_ERRORS
+                && let Some(old) = app.recent_errors.pop_front()
+                && let Some(n) = app.errors_by_job.get_mut(&old.job)
+            {
+                *n -= 1;
+            }
+            *app.errors_by_job.entry(error.job).or_default() += 1;
+            app.recent_errors.push_back(ErrorRecord {
+                job: error.job,
+                path: error.path,
+                reason: error.error.to_string(),
+            });
+        }
+        ScanEvent::WorkerPanicked {
+            worker,
+            dir,
+            message,
+            ..
+        } => {
+            app.notice = Some(Notice {
+                text: format!(
+                    "worker {worker} failed in {} ({message}); that directory is counted as an error and the scan goes on",
+                    text::path(&dir)
+                ),
+                at: app.now,
+            });
+        }
+        ScanEvent::JobFinished(end) => {
+            app.cancelling.remove(&end.job);
+        }
+        ScanEvent::Stopped if app.stopping.is_some() => {
+            return vec![Action::Exit(Exit::Joined)];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn key_event(app: &mut App, key: KeyEvent) -> Vec<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        return app.stop();
+    }
+    if app.help {
+        match key.code {
+            KeyCode::Char('q') => return app.stop(),
+            KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter => app.help = false,
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if let Some(prompt) = &mut app.prompt {
+        return match prompt.handle_key(key) {
+            PromptKey::Submit(text) => vec![Action::CheckRoot(text)],
+            PromptKey::Complete(text) => vec![Action::Complete(text)],
+            PromptKey::Close => {
+                app.prompt = None;
+                Vec::new()
+            }
+            PromptKey::Edited | PromptKey::Ignored => Vec::new(),
+        };
+    }
+    match key.code {
+        KeyCode::Char('q') => return app.stop(),
+        KeyCode::Char('?') => app.help = true,
+        _ if app.stopping.is_some() => {}
+        _ => match app.screen {
+            Screen::Dashboard => return dashboard_key(app, key),
+            Screen::Detail(job) => return detail_key(app, job, key),
+            Screen::Errors => list_key(app, key, app.recent_errors.len()),
+        },
+    }
+    Vec::new()
+}
+
+fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Action> {
+    let jobs = app.tally.jobs.len();
+    match key.code {
+        KeyCode::Char('a') => app.open_prompt(),
+        KeyCode::Up | KeyCode::Char('k') => app.select(app.selected.saturating_sub(1)),
+        KeyCode::Down | KeyCode::Char('j') => app.select(app.selected + 1),
+        KeyCode::PageUp => app.select(app.selected.saturating_sub(10)),
+        KeyCode::PageDown => app.select(app.selected + 10),
+        KeyCode::Home | KeyCode::Char('g') => app.select(0),
+        KeyCode::End | KeyCode::Char('G') => app.select(jobs.saturating_sub(1)),
+        KeyCode::Enter => {
+            if let Some(job) = app.selected_job() {
+                app.screen = Screen::Detail(job);
+                app.scroll = 0;
+            }
+        }
+        KeyCode::Char('x') => {
+            if let Some(job) = app.selected_job() {
+                return cancel(app, job);
+            }
+        }
+        KeyCode::Char('p') => {
+            app.paused = !app.paused;
+            return vec![if app.paused {
+                Action::Pause
+            } else {
+                Action::Resume
+            }];
+        }
+        KeyCode::Char('+') | KeyCode::Char('=') => {
+            return vec![Action::SetThreads(app.threads + 1)];
+        }
+        KeyCode::Char('-') if app.threads > 1 => {
+            return vec![Action::SetThreads(app.threads - 1)];
+        }
+        KeyCode::Char('l') => {
+            app.screen = Screen::Errors;
+            // Open at the newest errors.
+            app.scroll = app.recent_errors.len();
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn cancel(app: &mut App, job: JobId) -> Vec<Action> {
+    let running = app
+        .tally
+        .job(job)
+        .is_some_and(|j| matches!(j.state, JobState::Queued | JobState::Scanning));
+    if running && app.cancelling.insert(job) {
+        return vec![Action::Cancel(job)];
+    }
+    Vec::new()
+}
+
+fn detail_key(app: &mut App, job: JobId, key: KeyEvent) -> Vec<Action> {
+    match key.code {
+        KeyCode::Esc | KeyCode::Backspace | KeyCode::Left | KeyCode::Char('h') => {
+            app.screen = Screen::Dashboard;
+        }
+        KeyCode::Char('x') => return cancel(app, job),
+        _ => {
+            let errors = app.errors_by_job.get(&job).copied().unwrap_or(0) as usize;
+            list_key(app, key, errors);
+        }
+    }
+    Vec::new()
+}
+
+/// Scrolling keys of a list of `len` lines; Esc goes back.
+fn list_key(app: &mut App, key: KeyEvent, len: usize) {
+    let last = len.saturating_sub(1);
+    app.scroll = match key.code {
+        KeyCode::Esc | KeyCode::Backspace | KeyCode::Left | KeyCode::Char('h') => {
+            app.screen = Screen::Dashboard;
+            return;
+        }
+        KeyCode::Up | KeyCode::Char('k') => app.scroll.min(last).saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => app.scroll + 1,
+        KeyCode::PageUp => app.scroll.min(last).saturating_sub(10),
+        KeyCode::PageDown => app.scroll + 10,
+        KeyCode::Home | KeyCode::Char('g') => 0,
+        KeyCode::End | KeyCode::Char('G') => last,
+        _ => app.scroll,
+    }
+    .min(last);
+}

@@ -1,0 +1,9 @@
+//! The interactive dashboard.
+
+pub mod app;
+pub mod fit;
+pub mod prompt;
+pub mod runtime;
+pub mod terminal;
+pub mod theme;
+pub mod view;

@@ -1,0 +1,329 @@
+//! The one loop that owns the terminal: it selects over key input, scan
+//! events, signals and the clock, feeds them to `update`, performs the
+//! actions that come back, and redraws at most ~30 times a second, only when
+//! something changed. When the dashboard ends, it joins every thread,
+//! restores the terminal and prints the summary on stdout.
+
+use std::io::{self, BufWriter, Stderr, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, select, unbounded};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event};
+
+use super::app::{Action, App, Exit, Msg, update};
+use super::prompt;
+use super::terminal::TerminalGuard;
+use super::theme::Theme;
+use crate::report;
+use crate::scan::{self, Options, ScanEvent, Scanner};
+use crate::signals::{SIGHUP, SIGINT, SIGTERM, SignalChannel};
+
+/// At most this often a frame is drawn (~30 per second).
+const FRAME: Duration = Duration::from_millis(33);
+/// The clock while nothing runs: idle costs nothing.
+const IDLE_TICK: Duration = Duration::from_secs(1);
+/// How long the input thread waits for a key before checking it should end.
+const INPUT_POLL: Duration = Duration::from_millis(20);
+/// Scan events applied per batch before input gets another look.
+const EVENT_BATCH: usize = 4096;
+
+type Tui = Terminal<CrosstermBackend<BufWriter<Stderr>>>;
+
+pub struct Config {
+    pub roots: Vec<PathBuf>,
+    pub json: bool,
+    /// Test hook: pressing this key panics the UI thread.
+    pub panic_on_key: Option<char>,
+}
+
+/// Runs the dashboard to its end and returns the exit code.
+pub fn run(options: Options, config: Config) -> i32 {
+    let signals = match SignalChannel::listen(&[SIGINT, SIGTERM, SIGHUP]) {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("dirdash: cannot install signal handlers: {e}");
+            return 1;
+        }
+    };
+    let threads = options.threads;
+    let (mut scanner, events) = match Scanner::new(options) {
+        Ok(started) => started,
+        Err(e) => {
+            eprintln!("dirdash: cannot start worker threads: {e}");
+            return 1;
+        }
+    };
+    let mut app = App::new(threads, Instant::now(), Theme::from_env());
+    for root in &config.roots {
+        submit(&scanner, &mut app, scan::absolute(root));
+    }
+    if app.tally.jobs.is_empty() {
+        app.open_prompt();
+    }
+
+    let exit = match TerminalGuard::enter() {
+        Ok(guard) => {
+            let exit = drive(&mut app, &scanner, &events, &signals, &config);
+            drop(guard);
+            exit
+        }
+        Err(e) => Err(e),
+    };
+    let exit = match exit {
+        Ok(exit) => exit,
+        Err(e) => {
+            eprintln!("dirdash: terminal error: {e}");
+            scanner.stop();
+            Exit::Joined
+        }
+    };
+    match exit {
+        Exit::Joined => scanner.shutdown(),
+        Exit::Abandoned => {
+            app.tally.abandon(Instant::now());
+            // Joining would wait for workers stuck in the kernel.
+            std::mem::forget(scanner);
+        }
+    }
+    // Whatever the workers said before they left belongs in the summary.
+    for event in events.try_iter() {
+        app.tally.apply(&event);
+    }
+    print_summary(&app, config.json);
+    match app.stop_signal {
+        Some(signal) => 128 + signal,
+        None if app.tally.has_errors() => 1,
+        None => 0,
+    }
+}
+
+fn submit(scanner: &Scanner, app: &mut App, root: PathBuf) {
+    if let Ok(id) = scanner.submit(&root) {
+        let root: Arc<Path> = Arc::from(root);
+        update(app, Msg::Submitted { id, root });
+    }
+}
+
+/// The loop; returns how it ended.
+fn drive(
+    app: &mut App,
+    scanner: &Scanner,
+    events: &Receiver<ScanEvent>,
+    signals: &SignalChannel,
+    config: &Config,
+) -> io::Result<Exit> {
+    // `Terminal::clear` would ask the terminal for the cursor position, on
+    // stdout; the guard cleared the screen already.
+    let mut terminal: Tui = Terminal::new(CrosstermBackend::new(BufWriter::new(io::stderr())))?;
+    let input = InputThread::spawn()?;
+    let home = prompt::home_dir();
+    let mut last_draw: Option<Instant> = None;
+    let mut next_tick = Instant::now();
+    loop {
+        let now = Instant::now();
+        if now >= next_tick {
+            let workers = scanner.workers();
+            update(app, Msg::Tick { now, workers });
+            let period = if app.is_busy() || app.stopping.is_some() {
+                FRAME
+            } else {
+                IDLE_TICK
+            };
+            next_tick = now + period;
+        }
+        if app.dirty && last_draw.is_none_or(|t| now.duration_since(t) >= FRAME) {
+            terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+            app.dirty = false;
+            last_draw = Some(now);
+        }
+        let mut wake = next_tick;
+        if app.dirty
+            && let Some(t) = last_draw
+        {
+            wake = wake.min(t + FRAME);
+        }
+        let timeout = wake.saturating_duration_since(Instant::now());
+
+        let mut messages = Vec::new();
+        select! {
+            recv(input.events) -> event => match event {
+                Ok(event) => {
+                    if let (Some(c), Some(key)) = (config.panic_on_key, event.as_key_press_event())
+                        && key.code == event::KeyCode::Char(c)
+                    {
+                        panic!("injected UI fault");
+                    }
+                    messages.extend(message_of(event));
+                }
+                // The terminal is gone: stop as if hung up.
+                Err(_) => messages.push(Msg::Signal(SIGHUP)),
+            },
+            recv(events) -> event => {
+                if let Ok(event) = event {
+                    messages.push(Msg::Scan(event));
+                    messages.extend(events.try_iter().take(EVENT_BATCH).map(Msg::Scan));
+                }
+            },
+            recv(signals.receiver()) -> signal => {
+                if let Ok(signal) = signal {
+                    messages.push(Msg::Signal(signal));
+                }
+            },
+            default(timeout) => {}
+        }
+        for msg in messages {
+            let mut actions = update(app, msg);
+            while !actions.is_empty() {
+                let mut follow_ups = Vec::new();
+                for action in actions {
+                    match perform(action, scanner, home.as_deref()) {
+                        Performed::Reply(msg) => follow_ups.push(msg),
+                        Performed::Exit(exit) => {
+                            input.finish();
+                            terminal.show_cursor()?;
+                            return Ok(exit);
+                        }
+                        Performed::Done => {}
+                    }
+                }
+                actions = follow_ups
+                    .into_iter()
+                    .flat_map(|m| update(app, m))
+                    .collect();
+            }
+        }
+    }
+}
+
+enum Performed {
+    Done,
+    Reply(Msg),
+    Exit(Exit),
+}
+
+fn perform(action: Action, scanner: &Scanner, home: Option<&Path>) -> Performed {
+    match action {
+        Action::CheckRoot(input) => {
+            let result = prompt::resolve(&input, home);
+            Performed::Reply(Msg::RootChecked { input, result })
+        }
+        Action::Complete(typed) => {
+            let names = prompt::candidates(&typed, home);
+            Performed::Reply(Msg::Completions { typed, names })
+        }
+        Action::Submit(root) => match scanner.submit(&root) {
+            Ok(id) => Performed::Reply(Msg::Submitted {
+                id,
+                root: Arc::from(root),
+            }),
+            Err(_) => Performed::Done,
+        },
+        Action::Cancel(job) => {
+            scanner.cancel(job);
+            Performed::Done
+        }
+        Action::Pause => {
+            scanner.pause();
+            Performed::Done
+        }
+        Action::Resume => {
+            scanner.resume();
+            Performed::Done
+        }
+        Action::SetThreads(n) => match scanner.set_threads(n) {
+            Ok(n) => Performed::Reply(Msg::Threads(n)),
+            Err(_) => Performed::Reply(Msg::Threads(scanner.threads())),
+        },
+        Action::Stop => {
+            scanner.stop();
+            Performed::Done
+        }
+        Action::Exit(exit) => Performed::Exit(exit),
+    }
+}
+
+fn message_of(event: Event) -> Option<Msg> {
+    if let Some(key) = event.as_key_press_event() {
+        return Some(Msg::Key(key));
+    }
+    match event {
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(..) => Some(Msg::Resize),
+        _ => None,
+    }
+}
+
+/// The only reader of terminal input. It polls briefly so that it notices
+/// when it is asked to end, and is joined before the terminal is restored.
+struct InputThread {
+    events: Receiver<Event>,
+    quit: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl InputThread {
+    fn spawn() -> io::Result<InputThread> {
+        let (sender, events) = unbounded();
+        let quit = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&quit);
+        let handle = std::thread::Builder::new()
+            .name("dirdash-input".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    match event::poll(INPUT_POLL) {
+                        Ok(false) => {}
+                        Ok(true) => match event::read() {
+                            Ok(event) => {
+                                if sender.send(event).is_err() {
+                                    break;
+                                }
+                            }
+                            Err(_) => break,
+                        },
+                        Err(_) => break,
+                    }
+                }
+            })?;
+        Ok(InputThread {
+            events,
+            quit,
+            handle: Some(handle),
+        })
+    }
+
+    fn finish(&self) {
+        self.quit.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Drop for InputThread {
+    fn drop(&mut self) {
+        self.finish();
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn print_summary(app: &App, json: bool) {
+    let now = Instant::now();
+    let summary = if json {
+        report::json::render(&app.tally, app.threads, now)
+    } else {
+        report::table::render(&app.tally, app.threads, now)
+    };
+    let mut stdout = io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(summary.as_bytes())
+        .and_then(|()| stdout.flush())
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        eprintln!("dirdash: cannot write the summary: {e}");
+    }
+}

@@ -1,0 +1,67 @@
+//! The terminal while the dashboard owns it: raw mode and the alternate
+//! screen on stderr, restored on every way out — normal exit, error, and a
+//! panic on the UI thread (restored first, so its message can be read).
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ratatui::crossterm::cursor::{Hide, Show};
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+
+/// Set while the terminal is in raw mode on the alternate screen.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+pub struct TerminalGuard(());
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<TerminalGuard> {
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let guard = TerminalGuard(());
+        execute!(
+            io::stderr(),
+            EnterAlternateScreen,
+            Clear(ClearType::All),
+            Hide,
+            EnableBracketedPaste
+        )?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Leaves the alternate screen and raw mode; does nothing the second time.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut err = io::stderr();
+        let _ = execute!(err, DisableBracketedPaste, LeaveAlternateScreen, Show);
+        let _ = err.flush();
+        let _ = disable_raw_mode();
+    }
+}
+
+/// Worker panics are caught by the engine and reported as events, so they
+/// must not print over the dashboard; any other panic restores the
+/// terminal, then prints as usual.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let is_worker = std::thread::current()
+            .name()
+            .is_some_and(|name| name.starts_with(crate::scan::WORKER_THREAD_PREFIX));
+        if is_worker {
+            return;
+        }
+        restore();
+        previous(info);
+    }));
+}
