@@ -25,6 +25,14 @@ pub fn path(path: &Path) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// "Permission denied (os error 13)" → "Permission denied".
+pub fn plain_reason(reason: &str) -> &str {
+    match reason.find(" (os error ") {
+        Some(i) if reason.ends_with(')') => &reason[..i],
+        _ => reason,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +47,15 @@ mod tests {
     #[test]
     fn control_characters_are_escaped() {
         assert_eq!(path(Path::new("/a/new\nline\x07")), "/a/new\\nline\\u{7}");
+    }
+
+    #[test]
+    fn reasons_lose_the_os_error_number() {
+        assert_eq!(
+            plain_reason("Permission denied (os error 13)"),
+            "Permission denied"
+        );
+        assert_eq!(plain_reason("filesystem loop"), "filesystem loop");
     }
 
     #[test]

@@ -518,7 +518,7 @@ fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Action> {
         KeyCode::Char('l') => {
             app.screen = Screen::Errors;
             // Open at the newest errors.
-            app.scroll = app.recent_errors.len();
+            app.scroll = app.recent_errors.len().saturating_sub(1);
         }
         _ => {}
     }

@@ -189,13 +189,8 @@ pub fn resolve(text: &str, home: Option<&Path>) -> Result<PathBuf, String> {
     scan::check_root(&path).map_err(|e| format!("cannot read {shown}: {}", plain_reason(&e)))
 }
 
-/// "Permission denied", without the "(os error 13)".
 fn plain_reason(e: &io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
-    }
+    crate::report::text::plain_reason(&e.to_string()).to_owned()
 }
 
 /// Names of the directories in the text's directory part that start with

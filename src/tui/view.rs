@@ -80,7 +80,8 @@ fn totals_line(app: &App, area: Rect, buf: &mut Buffer) {
     item(units::size(sum.bytes), "apparent", t.value);
     item(units::size(sum.disk_bytes), "on disk", t.value);
     let error_style = if sum.errors > 0 { t.error } else { t.value };
-    item(units::count(sum.errors), "errors", error_style);
+    let errors = if sum.errors == 1 { "error" } else { "errors" };
+    item(units::count(sum.errors), errors, error_style);
     Line::from(spans).render(area, buf);
 }
 
@@ -97,7 +98,7 @@ fn dashboard(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         // Share the room, but never starve the jobs of their first rows.
         worker_need
-            .min(tables.height.saturating_sub(job_need.min(5)))
+            .min(tables.height.saturating_sub(job_need.min(7)))
             .max(tables.height / 2)
             .min(worker_need)
     };
@@ -213,6 +214,20 @@ fn job_state(app: &App, job: &JobRecord) -> (&'static str, Style) {
     (job.state.as_str(), style)
 }
 
+/// The jobs table's columns before the root, with their widths; the last
+/// ones are left out when the root would be too narrow to read.
+const JOB_COLUMNS: [(&str, u16); 8] = [
+    ("state", 10),
+    ("files", 6),
+    ("dirs", 6),
+    ("apparent", 8),
+    ("on disk", 8),
+    ("errors", 6),
+    ("time", 6),
+    ("rate", 7),
+];
+const ROOT_MIN: usize = 24;
+
 fn jobs_table(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let block = section("JOBS", t);
@@ -224,33 +239,34 @@ fn jobs_table(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let visible = usize::from(inner.height.saturating_sub(1)).max(1);
     let offset = (app.selected + 1).saturating_sub(visible);
-    const FIXED: [u16; 8] = [10, 7, 7, 9, 9, 6, 6, 7];
-    let root_width =
-        usize::from(inner.width).saturating_sub(FIXED.iter().sum::<u16>() as usize + 8 + 2);
+    // The highlight symbol, then each column and its space.
+    let room_for_root = |columns: usize| {
+        let fixed: usize = JOB_COLUMNS[..columns]
+            .iter()
+            .map(|(_, w)| usize::from(*w) + 1)
+            .sum();
+        usize::from(inner.width).saturating_sub(2 + fixed)
+    };
+    let mut columns = JOB_COLUMNS.len();
+    while columns > 6 && room_for_root(columns) < ROOT_MIN {
+        columns -= 1;
+    }
+    let root_width = room_for_root(columns);
     let rows: Vec<Row> = app
         .tally
         .jobs
         .iter()
-        .enumerate()
         .skip(offset)
         .take(visible)
-        .map(|(_, job)| {
+        .map(|job| {
             let (state, style) = job_state(app, job);
             let totals = &job.totals;
-            let rate = if job.state == JobState::Scanning {
-                format!(
-                    "{}/s",
-                    units::short_count(app.rates.jobs.get(&job.id).copied().unwrap_or(0))
-                )
-            } else {
-                String::new()
-            };
             let errors_style = if totals.errors > 0 {
                 t.error
             } else {
                 Style::new()
             };
-            Row::new([
+            let mut cells = vec![
                 Cell::from(Span::styled(state, style)),
                 right(units::short_count(totals.files)),
                 right(units::short_count(totals.dirs)),
@@ -259,30 +275,45 @@ fn jobs_table(app: &App, area: Rect, buf: &mut Buffer) {
                 Cell::from(
                     Line::styled(units::short_count(totals.errors), errors_style).right_aligned(),
                 ),
-                right(units::duration(job.elapsed_at(app.now))),
-                right(rate),
-                Cell::from(elide_middle(&text::path(&job.root), root_width).into_owned()),
-            ])
+            ];
+            if columns > 6 {
+                cells.push(right(units::duration(job.elapsed_at(app.now))));
+            }
+            if columns > 7 {
+                cells.push(right(if job.state == JobState::Scanning {
+                    let rate = app.rates.jobs.get(&job.id).copied().unwrap_or(0);
+                    format!("{}/s", units::short_count(rate))
+                } else {
+                    String::new()
+                }));
+            }
+            cells.push(Cell::from(
+                elide_middle(&text::path(&job.root), root_width).into_owned(),
+            ));
+            Row::new(cells)
         })
         .collect();
-    let header = Row::new([
-        Cell::from("state"),
-        right("files".into()),
-        right("dirs".into()),
-        right("apparent".into()),
-        right("on disk".into()),
-        right("errors".into()),
-        right("time".into()),
-        right("rate".into()),
-        Cell::from("root"),
-    ])
-    .style(t.label);
-    let mut widths: Vec<Constraint> = FIXED.iter().map(|&w| Constraint::Length(w)).collect();
+    let mut header: Vec<Cell> = JOB_COLUMNS[..columns]
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            if i == 0 {
+                Cell::from(*name)
+            } else {
+                right((*name).into())
+            }
+        })
+        .collect();
+    header.push(Cell::from("root"));
+    let mut widths: Vec<Constraint> = JOB_COLUMNS[..columns]
+        .iter()
+        .map(|(_, w)| Constraint::Length(*w))
+        .collect();
     widths.push(Constraint::Fill(1));
     let mut state = TableState::default().with_selected(Some(app.selected - offset));
     ratatui::widgets::StatefulWidget::render(
         Table::new(rows, widths)
-            .header(header)
+            .header(Row::new(header).style(t.label))
             .column_spacing(1)
             .row_highlight_style(t.selected)
             .highlight_symbol("▶ ")
@@ -338,12 +369,13 @@ fn activity_panel(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn error_line(e: &crate::report::ErrorRecord, width: usize, t: &Theme) -> Line<'static> {
-    let reason_width = e.reason.len().min(width / 2);
+    let reason = text::plain_reason(&e.reason);
+    let reason_width = reason.len().min(width / 2);
     let path_width = width.saturating_sub(reason_width + 2);
     Line::from(vec![
         Span::raw(elide_middle(&text::path(&e.path), path_width).into_owned()),
         Span::styled(": ", t.dim),
-        Span::styled(truncate_end(&e.reason, reason_width).into_owned(), t.error),
+        Span::styled(truncate_end(reason, reason_width).into_owned(), t.error),
     ])
 }
 
@@ -567,7 +599,7 @@ fn footer_keys(app: &App, area: Rect, buf: &mut Buffer) {
     Line::from(spans).render(area, buf);
 }
 
-const HELP: [(&str, &str); 13] = [
+const HELP: [(&str, &str); 12] = [
     ("a", "add a directory (Tab completes, a second Tab lists)"),
     ("↑ ↓ j k", "select a job"),
     ("Enter", "open the selected job; Esc goes back"),
@@ -579,11 +611,7 @@ const HELP: [(&str, &str); 13] = [
     ("?", "this help"),
     ("q Ctrl-C", "stop: join the workers, print the summary"),
     ("q (again)", "exit at once, without waiting"),
-    ("", ""),
-    (
-        "",
-        "a worker highlighted with a time has been 2 s or more in one directory",
-    ),
+    ("stuck", "a worker's time in one directory, once over 2 s"),
 ];
 
 fn help_overlay(t: &Theme, area: Rect, buf: &mut Buffer) {
@@ -608,10 +636,13 @@ fn help_overlay(t: &Theme, area: Rect, buf: &mut Buffer) {
 
 fn stopping_overlay(app: &App, waiting: &[&WorkerStatus], area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
+    // The longest-blocked first: those are the ones holding the stop up.
+    let mut waiting = waiting.to_vec();
+    waiting.sort_by_key(|w| (w.since, w.id));
     let shown = waiting
         .len()
         .min(usize::from(area.height.saturating_sub(6)));
-    let height = (shown as u16 + 4).min(area.height);
+    let height = (shown as u16 + 3).min(area.height);
     let width = area.width.saturating_sub(4).min(100);
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     Clear.render(popup, buf);
