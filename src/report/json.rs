@@ -115,7 +115,11 @@ pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
         version: SCHEMA_VERSION,
         threads,
         elapsed_ms: tally.elapsed_at(now).as_millis(),
-        state: if tally.stopped { "stopped" } else { "done" },
+        state: if tally.was_stopped() {
+            "stopped"
+        } else {
+            "done"
+        },
         jobs,
         workers,
         errors,

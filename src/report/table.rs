@@ -66,16 +66,17 @@ pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
         line(&cells);
     }
     let totals = tally.totals();
-    let verb = if tally.stopped {
+    let verb = if tally.was_stopped() {
         "stopped after"
     } else {
         "scanned in"
     };
     let _ = writeln!(
         out,
-        "{} {verb} {} with {threads} threads",
+        "{} {verb} {} with {}",
         plural(tally.jobs.len() as u64, "root"),
         units::duration(tally.elapsed_at(now)),
+        plural(threads as u64, "thread"),
     );
     if totals.skipped_dirs > 0 {
         let _ = writeln!(

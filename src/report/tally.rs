@@ -55,8 +55,6 @@ pub struct Tally {
     /// The first `ERRORS_KEPT` errors.
     pub errors: Vec<ErrorRecord>,
     pub error_count: u64,
-    /// Set when the whole scan was stopped before every job ended.
-    pub stopped: bool,
     /// Set when the last job ended.
     pub finished_at: Option<Instant>,
 }
@@ -69,7 +67,6 @@ impl Tally {
             workers: BTreeMap::new(),
             errors: Vec::new(),
             error_count: 0,
-            stopped: false,
             finished_at: None,
         }
     }
@@ -137,9 +134,13 @@ impl Tally {
                     self.finished_at = Some(Instant::now());
                 }
             }
-            ScanEvent::Stopped => self.stopped = true,
-            ScanEvent::Files { .. } | ScanEvent::WorkerPanicked { .. } => {}
+            ScanEvent::Files { .. } | ScanEvent::WorkerPanicked { .. } | ScanEvent::Stopped => {}
         }
+    }
+
+    /// Whether the scan was stopped before some job could finish.
+    pub fn was_stopped(&self) -> bool {
+        self.jobs.iter().any(|job| job.state == JobState::Stopped)
     }
 
     pub fn all_finished(&self) -> bool {
@@ -149,7 +150,6 @@ impl Tally {
     /// Ends the jobs that did not get their `JobFinished` (the scan was
     /// abandoned without waiting for the workers) as stopped.
     pub fn abandon(&mut self, now: Instant) {
-        self.stopped = true;
         for job in &mut self.jobs {
             if !job.state.is_finished() {
                 job.state = JobState::Stopped;

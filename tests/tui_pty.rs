@@ -1,0 +1,423 @@
+//! The real binary in a real pseudo-terminal, its screen read by a terminal
+//! emulator (vt100): the prompt, live worker rows, exact counts on screen,
+//! cancelling, quitting and signals mid-scan, panics, and a terminal left
+//! sane after every exit.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use serde_json::Value;
+use support::{Shape, Spec, tree};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 110;
+/// Generous: only there to turn a hang into a failure.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// dirdash running in a pty, through `sh` so that stdout goes to a file and
+/// the terminal's mode can be read after dirdash exits.
+struct Session {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+    status: PathBuf,
+    stty: PathBuf,
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("stdout");
+        let status = dir.path().join("status");
+        let stty = dir.path().join("stty");
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.arg("-c");
+        cmd.arg(r#"out=$1; status=$2; stty_file=$3; shift 3; "$@" > "$out"; echo $? > "$status"; stty -a > "$stty_file""#);
+        cmd.arg("sh");
+        for path in [&out, &status, &stty] {
+            cmd.arg(path);
+        }
+        cmd.arg(env!("CARGO_BIN_EXE_dirdash"));
+        for arg in args {
+            cmd.arg(arg);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            ROWS.try_into().unwrap(),
+            COLS.try_into().unwrap(),
+            0,
+        )));
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let feed = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pty.master.take_writer().unwrap();
+        Session {
+            _dir: dir,
+            out,
+            status,
+            stty,
+            screen,
+            writer,
+            child,
+            _master: pty.master,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen satisfies `ok`; returns the screen.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let screen = self.contents();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Waits for dirdash (and the wrapper) to end; returns its exit code.
+    fn wait_exit(&mut self) -> i32 {
+        let deadline = Instant::now() + WAIT;
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "dirdash did not exit; screen:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::fs::read_to_string(&self.status)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
+    fn stdout(&self) -> String {
+        std::fs::read_to_string(&self.out).unwrap()
+    }
+
+    /// The terminal was handed back: main screen, cooked mode, echo on.
+    fn assert_terminal_restored(&self) {
+        // Give the reader thread the last bytes.
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(
+            !self.screen.lock().unwrap().screen().alternate_screen(),
+            "still on the alternate screen"
+        );
+        let stty = std::fs::read_to_string(&self.stty).unwrap();
+        let flags: Vec<&str> = stty.split_whitespace().collect();
+        for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(
+                flags.contains(&flag),
+                "terminal left without {flag}: {stty}"
+            );
+        }
+    }
+
+    /// The pid of dirdash itself (the wrapper shell's child).
+    fn dirdash_pid(&self) -> i32 {
+        let sh = self.child.process_id().unwrap();
+        let children = std::fs::read_to_string(format!("/proc/{sh}/task/{sh}/children")).unwrap();
+        children
+            .split_whitespace()
+            .next()
+            .expect("dirdash runs")
+            .parse()
+            .unwrap()
+    }
+}
+
+fn mixed_100k() -> (PathBuf, support::Made) {
+    tree(Spec {
+        files: 100_000,
+        seed: 21,
+        shape: Shape::Mixed,
+        hostile: false,
+    })
+}
+
+fn flat_200k() -> PathBuf {
+    tree(Spec {
+        files: 200_000,
+        seed: 3,
+        shape: Shape::Flat,
+        hostile: false,
+    })
+    .0
+}
+
+fn count(n: u64) -> String {
+    dirdash::report::units::count(n)
+}
+
+/// Whether a line of the screen shows the job of `root` in `state` (the root
+/// column may be elided in the middle; its last component stays).
+fn job_line(screen: &str, state: &str, root: &std::path::Path) -> bool {
+    let name = root.file_name().unwrap().to_str().unwrap();
+    screen
+        .lines()
+        .any(|l| l.contains(state) && l.contains(name))
+}
+
+#[test]
+fn a_directory_typed_at_the_prompt_is_scanned_live_counted_exactly_and_q_exits_cleanly() {
+    // Big enough that one worker takes a while, so the live rows can be seen.
+    let (root, made) = tree(Spec {
+        files: 300_000,
+        seed: 22,
+        shape: Shape::Mixed,
+        hostile: false,
+    });
+    let root_text = root.to_str().unwrap();
+    let mut s = Session::start(&["-j", "1"], &[]);
+    s.wait_text("add directory:");
+    s.send(root_text);
+    s.send("\r");
+    // Worker rows name directories below the root while the scan runs.
+    s.wait_for("a worker inside the tree", |screen| {
+        screen.lines().any(|l| {
+            l.contains(" scanning ") && l.contains(root.file_name().unwrap().to_str().unwrap())
+        })
+    });
+    let screen = s.wait_for("the job to finish", |screen| {
+        job_line(screen, "done", &root)
+    });
+    let totals = format!("{} files  {} dirs", count(made.files), count(made.dirs));
+    let screen = if screen.contains(&totals) {
+        screen
+    } else {
+        s.wait_text(&totals)
+    };
+    assert!(screen.contains(" idle "), "{screen}");
+
+    let asked = Instant::now();
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    let took = asked.elapsed();
+    assert!(took < Duration::from_secs(2), "q took {took:?}");
+    s.assert_terminal_restored();
+    let out = s.stdout();
+    assert!(
+        out.contains(&count(made.files)) && out.contains(root_text),
+        "{out}"
+    );
+    assert!(out.contains("1 root scanned in"), "{out}");
+}
+
+#[test]
+fn bad_prompt_input_is_explained_and_kept_for_correction() {
+    let (root, _) = mixed_100k();
+    let file = support::oracle::walk(&root, &[])
+        .files
+        .into_iter()
+        .next()
+        .unwrap();
+    let mut s = Session::start(&[], &[]);
+    s.wait_text("add directory:");
+    s.send("\r");
+    s.wait_text("type the directory to scan");
+    s.send("/no/such/dir\r");
+    s.wait_text("no such directory: /no/such/dir");
+    assert!(
+        s.contents().contains("add directory: /no/such/dir"),
+        "the text is kept"
+    );
+    // Clear the line (Ctrl-U) and try a file.
+    s.send("\x15");
+    s.send(file.to_str().unwrap());
+    s.send("\r");
+    s.wait_text("not a directory:");
+    s.send("\x1b");
+    s.wait_for("the prompt to close", |screen| {
+        !screen.contains("add directory:")
+    });
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_terminal_restored();
+}
+
+#[test]
+fn tab_completes_directory_names_at_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("projects/alpha")).unwrap();
+    std::fs::create_dir_all(dir.path().join("projects/alps")).unwrap();
+    let mut s = Session::start(&[], &[]);
+    s.wait_text("add directory:");
+    s.send(&format!("{}/proj\t", dir.path().display()));
+    s.wait_text(&format!("{}/projects/", dir.path().display()));
+    s.send("a\t");
+    s.wait_text("projects/al");
+    s.send("\t");
+    s.wait_text("Tab again");
+    s.send("\t");
+    s.wait_for("the candidates", |screen| {
+        screen.contains("alpha") && screen.contains("alps")
+    });
+    s.send("\x03");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_terminal_restored();
+}
+
+#[test]
+fn cancelling_one_job_leaves_the_other_to_finish_with_exact_counts() {
+    let flat = flat_200k();
+    let (mixed, made) = mixed_100k();
+    let mut s = Session::start(
+        &[
+            "--json",
+            "-j",
+            "1",
+            flat.to_str().unwrap(),
+            mixed.to_str().unwrap(),
+        ],
+        &[],
+    );
+    s.wait_for("the first job to scan", |screen| {
+        job_line(screen, "scanning", &flat)
+    });
+    s.send("x");
+    s.wait_for("the cancel", |screen| job_line(screen, "cancelled", &flat));
+    s.wait_for("the other job to finish", |screen| {
+        job_line(screen, "done", &mixed)
+    });
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_terminal_restored();
+    let doc: Value = serde_json::from_str(&s.stdout()).unwrap();
+    assert_eq!(doc["jobs"][0]["state"], "cancelled");
+    assert_eq!(doc["jobs"][1]["state"], "done");
+    assert_eq!(doc["jobs"][1]["files"], made.files);
+    assert_eq!(doc["jobs"][1]["dirs"], made.dirs);
+}
+
+fn start_scanning_flat() -> (Session, PathBuf) {
+    let flat = flat_200k();
+    let s = Session::start(&["--json", "-j", "1", flat.to_str().unwrap()], &[]);
+    s.wait_for("the scan to run", |screen| {
+        screen
+            .lines()
+            .any(|l| l.contains(" scanning ") && l.contains("flat"))
+    });
+    (s, flat)
+}
+
+#[test]
+fn q_in_the_middle_of_a_scan_stops_joins_and_prints_the_partial_summary() {
+    let (mut s, _) = start_scanning_flat();
+    let asked = Instant::now();
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    let took = asked.elapsed();
+    assert!(took < Duration::from_secs(2), "q took {took:?}");
+    s.assert_terminal_restored();
+    let doc: Value = serde_json::from_str(&s.stdout()).unwrap();
+    assert_eq!(doc["state"], "stopped");
+    assert_eq!(doc["jobs"][0]["state"], "stopped");
+    assert!(doc["jobs"][0]["files"].as_u64().unwrap() < 200_000);
+}
+
+#[test]
+fn sigterm_in_the_middle_of_a_scan_stops_the_same_way() {
+    let (mut s, _) = start_scanning_flat();
+    let pid = rustix::process::Pid::from_raw(s.dirdash_pid()).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    assert_eq!(s.wait_exit(), 143);
+    s.assert_terminal_restored();
+    let doc: Value = serde_json::from_str(&s.stdout()).unwrap();
+    assert_eq!(doc["jobs"][0]["state"], "stopped");
+}
+
+#[test]
+fn a_panicking_worker_is_reported_on_screen_and_the_scan_completes() {
+    let (root, made) = mixed_100k();
+    let mut s = Session::start(
+        &["--json", root.to_str().unwrap()],
+        &[("DIRDASH_TEST_PANIC_IN", "huge_flat")],
+    );
+    let screen = s.wait_text("huge_flat (injected fault");
+    assert!(
+        !screen.contains("panicked at"),
+        "the panic message went over the dashboard:\n{screen}"
+    );
+    s.wait_for("the job to finish", |screen| {
+        job_line(screen, "done", &root)
+    });
+    s.send("q");
+    assert_eq!(s.wait_exit(), 1, "done with an error");
+    s.assert_terminal_restored();
+    let doc: Value = serde_json::from_str(&s.stdout()).unwrap();
+    let job = &doc["jobs"][0];
+    assert_eq!(job["state"], "done");
+    assert_eq!(job["errors"], 1);
+    // Only the failed directory's files are missing.
+    assert_eq!(job["files"].as_u64().unwrap(), made.files - made.files / 10);
+    assert!(
+        doc["errors"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("huge_flat")
+    );
+}
+
+#[test]
+fn a_panic_in_the_dashboard_restores_the_terminal_before_its_message() {
+    let mut s = Session::start(&[], &[("DIRDASH_TEST_PANIC_KEY", "!")]);
+    s.wait_text("add directory:");
+    // Leave the prompt so that "!" is a key, not text.
+    s.send("\x1b");
+    s.wait_for("the prompt to close", |screen| {
+        !screen.contains("add directory:")
+    });
+    s.send("!");
+    assert_eq!(s.wait_exit(), 101);
+    s.assert_terminal_restored();
+    let screen = s.wait_text("injected UI fault");
+    assert!(screen.contains("panicked"), "{screen}");
+}
