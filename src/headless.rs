@@ -29,14 +29,14 @@ pub fn run(options: Options, config: Config) -> i32 {
     let signals = match SignalChannel::listen(&[SIGINT, SIGTERM]) {
         Ok(signals) => signals,
         Err(e) => {
-            eprintln!("dirdash: cannot install signal handlers: {e}");
+            crate::say!("dirdash: cannot install signal handlers: {e}");
             return 1;
         }
     };
     let (mut scanner, events) = match Scanner::new(options) {
         Ok(started) => started,
         Err(e) => {
-            eprintln!("dirdash: cannot start worker threads: {e}");
+            crate::say!("dirdash: cannot start worker threads: {e}");
             return 1;
         }
     };
@@ -46,7 +46,7 @@ pub fn run(options: Options, config: Config) -> i32 {
         match scanner.submit(&root) {
             Ok(id) => tally.submitted(id, root),
             Err(e) => {
-                eprintln!("dirdash: {e}");
+                crate::say!("dirdash: {e}");
                 return 1;
             }
         }
@@ -72,7 +72,7 @@ pub fn run(options: Options, config: Config) -> i32 {
                 match &event {
                     ScanEvent::Error(error) => {
                         progress.clear();
-                        eprintln!("dirdash: {}: {}", text::path(&error.path), error.error);
+                        crate::say!("dirdash: {}: {}", text::path(&error.path), error.error);
                     }
                     ScanEvent::Files { paths, .. } => {
                         if let Some(writer) = &mut list
@@ -142,7 +142,7 @@ fn print_summary(tally: &Tally, threads: usize, now: Instant, config: &Config) {
     if let Err(e) = result
         && e.kind() != io::ErrorKind::BrokenPipe
     {
-        eprintln!("dirdash: cannot write the summary: {e}");
+        crate::say!("dirdash: cannot write the summary: {e}");
     }
 }
 
@@ -211,13 +211,13 @@ impl ProgressLine {
         }
         let width = terminal_width().saturating_sub(1);
         let line: String = line.chars().take(width).collect();
-        eprint!("\r\x1b[2K{line}");
+        crate::say_part!("\r\x1b[2K{line}");
         self.drawn = true;
     }
 
     fn clear(&mut self) {
         if self.drawn {
-            eprint!("\r\x1b[2K");
+            crate::say_part!("\r\x1b[2K");
             self.drawn = false;
         }
     }

@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             },
         )
     } else if !std::io::stderr().is_terminal() {
-        eprintln!(
+        dirdash::say!(
             "dirdash: the dashboard needs a terminal on stderr; use --headless to scan without one"
         );
         2
@@ -56,6 +56,6 @@ fn main() -> ExitCode {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("dirdash: {message}\n\nFor more information, try '--help'.");
+    dirdash::say!("dirdash: {message}\n\nFor more information, try '--help'.");
     ExitCode::from(2)
 }

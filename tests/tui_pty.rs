@@ -161,6 +161,22 @@ impl Session {
         }
     }
 
+    /// Ends dirdash and the shell if a failed test left them running.
+    fn kill(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            if let Some(sh) = self.child.process_id() {
+                let children = std::fs::read_to_string(format!("/proc/{sh}/task/{sh}/children"))
+                    .unwrap_or_default();
+                for pid in children.split_whitespace().filter_map(|p| p.parse().ok()) {
+                    if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+                        let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+                    }
+                }
+            }
+            let _ = self.child.kill();
+        }
+    }
+
     /// The pid of dirdash itself (the wrapper shell's child).
     fn dirdash_pid(&self) -> i32 {
         let sh = self.child.process_id().unwrap();
@@ -171,6 +187,12 @@ impl Session {
             .expect("dirdash runs")
             .parse()
             .unwrap()
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.kill();
     }
 }
 
@@ -420,4 +442,44 @@ fn a_panic_in_the_dashboard_restores_the_terminal_before_its_message() {
     s.assert_terminal_restored();
     let screen = s.wait_text("injected UI fault");
     assert!(screen.contains("panicked"), "{screen}");
+}
+
+#[test]
+fn closing_the_terminal_stops_dirdash_and_keeps_the_summary() {
+    let flat = flat_200k();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stdout");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    // stdout to a file, then exec: a waiting shell would die of the hangup
+    // instead of reporting dirdash's status.
+    let mut cmd = CommandBuilder::new("sh");
+    cmd.args(["-c", r#"exec "$0" --json -j 1 "$1" > "$2""#]);
+    cmd.arg(env!("CARGO_BIN_EXE_dirdash"));
+    cmd.arg(&flat);
+    cmd.arg(&out);
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    std::thread::sleep(Duration::from_millis(300));
+    // The only handle on the master: the terminal goes away.
+    drop(pty.master);
+    let deadline = Instant::now() + WAIT;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("dirdash kept running after its terminal closed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(child.wait().unwrap().exit_code(), 129, "ended as by SIGHUP");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["jobs"][0]["state"], "stopped");
+    assert!(doc["jobs"][0]["files"].as_u64().unwrap() > 0);
 }

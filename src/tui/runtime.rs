@@ -4,7 +4,8 @@
 //! something changed. When the dashboard ends, it joins every thread,
 //! restores the terminal and prints the summary on stdout.
 
-use std::io::{self, BufWriter, Stderr, Write};
+use std::io::{self, BufWriter, IsTerminal, Stderr, Write};
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,7 +48,7 @@ pub fn run(options: Options, config: Config) -> i32 {
     let signals = match SignalChannel::listen(&[SIGINT, SIGTERM, SIGHUP]) {
         Ok(signals) => signals,
         Err(e) => {
-            eprintln!("dirdash: cannot install signal handlers: {e}");
+            crate::say!("dirdash: cannot install signal handlers: {e}");
             return 1;
         }
     };
@@ -55,7 +56,7 @@ pub fn run(options: Options, config: Config) -> i32 {
     let (mut scanner, events) = match Scanner::new(options) {
         Ok(started) => started,
         Err(e) => {
-            eprintln!("dirdash: cannot start worker threads: {e}");
+            crate::say!("dirdash: cannot start worker threads: {e}");
             return 1;
         }
     };
@@ -78,7 +79,9 @@ pub fn run(options: Options, config: Config) -> i32 {
     let exit = match exit {
         Ok(exit) => exit,
         Err(e) => {
-            eprintln!("dirdash: terminal error: {e}");
+            // Most likely the terminal went away: end as a hangup would.
+            crate::say!("dirdash: terminal error: {e}");
+            app.stop_signal.get_or_insert(SIGHUP);
             scanner.stop();
             Exit::Joined
         }
@@ -119,8 +122,12 @@ fn drive(
     config: &Config,
 ) -> io::Result<Exit> {
     // `Terminal::clear` would ask the terminal for the cursor position, on
-    // stdout; the guard cleared the screen already.
-    let mut terminal: Tui = Terminal::new(CrosstermBackend::new(BufWriter::new(io::stderr())))?;
+    // stdout; the guard cleared the screen already. The guard also restores
+    // the cursor, so ratatui's Drop, which panics (through eprintln) when the
+    // terminal is gone, is not run.
+    let mut terminal: ManuallyDrop<Tui> = ManuallyDrop::new(Terminal::new(CrosstermBackend::new(
+        BufWriter::new(io::stderr()),
+    ))?);
     let input = InputThread::spawn()?;
     let home = prompt::home_dir();
     let mut last_draw: Option<Instant> = None;
@@ -186,7 +193,6 @@ fn drive(
                         Performed::Reply(msg) => follow_ups.push(msg),
                         Performed::Exit(exit) => {
                             input.finish();
-                            terminal.show_cursor()?;
                             return Ok(exit);
                         }
                         Performed::Done => {}
@@ -261,6 +267,8 @@ fn message_of(event: Event) -> Option<Msg> {
 
 /// The only reader of terminal input. It polls briefly so that it notices
 /// when it is asked to end, and is joined before the terminal is restored.
+/// It also ends when the terminal hangs up: crossterm then finds the input
+/// always readable and never an event, and would spin.
 struct InputThread {
     events: Receiver<Event>,
     quit: Arc<AtomicBool>,
@@ -275,9 +283,12 @@ impl InputThread {
         let handle = std::thread::Builder::new()
             .name("dirdash-input".into())
             .spawn(move || {
-                while !flag.load(Ordering::Relaxed) {
+                let tty = Tty::open();
+                while !flag.load(Ordering::Relaxed) && !tty.hung_up() {
                     match event::poll(INPUT_POLL) {
                         Ok(false) => {}
+                        // Readable may only mean hung up: then read() never returns.
+                        Ok(true) if tty.hung_up() => break,
                         Ok(true) => match event::read() {
                             Ok(event) => {
                                 if sender.send(event).is_err() {
@@ -311,6 +322,40 @@ impl Drop for InputThread {
     }
 }
 
+/// The terminal input crossterm reads (stdin, or /dev/tty when stdin is not
+/// a terminal), watched for a hangup.
+struct Tty(Option<std::fs::File>);
+
+impl Tty {
+    fn open() -> Tty {
+        if io::stdin().is_terminal() {
+            return Tty(None);
+        }
+        Tty(std::fs::File::open("/dev/tty").ok())
+    }
+
+    fn hung_up(&self) -> bool {
+        use rustix::event::{PollFd, PollFlags, poll};
+        use std::os::fd::AsFd;
+        let stdin = io::stdin();
+        let fd = match &self.0 {
+            Some(file) => file.as_fd(),
+            None => stdin.as_fd(),
+        };
+        let mut fds = [PollFd::from_borrowed_fd(fd, PollFlags::IN)];
+        let zero = rustix::event::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        match poll(&mut fds, Some(&zero)) {
+            Ok(_) => fds[0]
+                .revents()
+                .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
+            Err(_) => true,
+        }
+    }
+}
+
 fn print_summary(app: &App, json: bool) {
     let now = Instant::now();
     let summary = if json {
@@ -324,6 +369,6 @@ fn print_summary(app: &App, json: bool) {
         .and_then(|()| stdout.flush())
         && e.kind() != io::ErrorKind::BrokenPipe
     {
-        eprintln!("dirdash: cannot write the summary: {e}");
+        crate::say!("dirdash: cannot write the summary: {e}");
     }
 }
