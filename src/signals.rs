@@ -7,7 +7,7 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{Receiver, unbounded};
 use signal_hook::iterator::{Handle, Signals};
 
-pub use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+pub use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
 
 pub struct SignalChannel {
     receiver: Receiver<i32>,

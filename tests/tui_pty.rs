@@ -467,8 +467,20 @@ fn closing_the_terminal_stops_dirdash_and_keeps_the_summary() {
     cmd.env("TERM", "xterm-256color");
     let mut child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
-    std::thread::sleep(Duration::from_millis(300));
-    // The only handle on the master: the terminal goes away.
+    // Read on this thread until the scan runs, so that no other thread
+    // holds the master open.
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 65536];
+    while !String::from_utf8_lossy(&seen).contains("scanning") {
+        let n = reader.read(&mut buf).unwrap();
+        assert!(n > 0, "the dashboard did not start");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    // Some counting first, then every handle on the master: the terminal
+    // goes away.
+    std::thread::sleep(Duration::from_millis(60));
+    drop(reader);
     drop(pty.master);
     let deadline = Instant::now() + WAIT;
     while child.try_wait().unwrap().is_none() {

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod fit;
+pub mod input;
 pub mod prompt;
 pub mod runtime;
 pub mod terminal;

@@ -4,33 +4,30 @@
 //! something changed. When the dashboard ends, it joins every thread,
 //! restores the terminal and prints the summary on stdout.
 
-use std::io::{self, BufWriter, IsTerminal, Stderr, Write};
+use std::io::{self, BufWriter, Stderr, Write};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, select, unbounded};
+use crossbeam_channel::{Receiver, select};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
 
 use super::app::{Action, App, Exit, Msg, update};
+use super::input::InputThread;
 use super::prompt;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::report;
 use crate::scan::{self, Options, ScanEvent, Scanner};
-use crate::signals::{SIGHUP, SIGINT, SIGTERM, SignalChannel};
+use crate::signals::{SIGHUP, SIGINT, SIGTERM, SIGWINCH, SignalChannel};
 
 /// At most this often a frame is drawn (~30 per second).
 const FRAME: Duration = Duration::from_millis(33);
 /// The clock while nothing runs: idle costs nothing.
 const IDLE_TICK: Duration = Duration::from_secs(1);
-/// How long the input thread waits for a key before checking it should end.
-const INPUT_POLL: Duration = Duration::from_millis(20);
 /// Scan events applied per batch before input gets another look.
 const EVENT_BATCH: usize = 4096;
 
@@ -45,7 +42,7 @@ pub struct Config {
 
 /// Runs the dashboard to its end and returns the exit code.
 pub fn run(options: Options, config: Config) -> i32 {
-    let signals = match SignalChannel::listen(&[SIGINT, SIGTERM, SIGHUP]) {
+    let signals = match SignalChannel::listen(&[SIGINT, SIGTERM, SIGHUP, SIGWINCH]) {
         Ok(signals) => signals,
         Err(e) => {
             crate::say!("dirdash: cannot install signal handlers: {e}");
@@ -177,10 +174,10 @@ fn drive(
                     messages.extend(events.try_iter().take(EVENT_BATCH).map(Msg::Scan));
                 }
             },
-            recv(signals.receiver()) -> signal => {
-                if let Ok(signal) = signal {
-                    messages.push(Msg::Signal(signal));
-                }
+            recv(signals.receiver()) -> signal => match signal {
+                Ok(SIGWINCH) => messages.push(Msg::Resize),
+                Ok(signal) => messages.push(Msg::Signal(signal)),
+                Err(_) => {}
             },
             default(timeout) => {}
         }
@@ -262,97 +259,6 @@ fn message_of(event: Event) -> Option<Msg> {
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(..) => Some(Msg::Resize),
         _ => None,
-    }
-}
-
-/// The only reader of terminal input. It polls briefly so that it notices
-/// when it is asked to end, and is joined before the terminal is restored.
-/// It also ends when the terminal hangs up: crossterm then finds the input
-/// always readable and never an event, and would spin.
-struct InputThread {
-    events: Receiver<Event>,
-    quit: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
-}
-
-impl InputThread {
-    fn spawn() -> io::Result<InputThread> {
-        let (sender, events) = unbounded();
-        let quit = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&quit);
-        let handle = std::thread::Builder::new()
-            .name("dirdash-input".into())
-            .spawn(move || {
-                let tty = Tty::open();
-                while !flag.load(Ordering::Relaxed) && !tty.hung_up() {
-                    match event::poll(INPUT_POLL) {
-                        Ok(false) => {}
-                        // Readable may only mean hung up: then read() never returns.
-                        Ok(true) if tty.hung_up() => break,
-                        Ok(true) => match event::read() {
-                            Ok(event) => {
-                                if sender.send(event).is_err() {
-                                    break;
-                                }
-                            }
-                            Err(_) => break,
-                        },
-                        Err(_) => break,
-                    }
-                }
-            })?;
-        Ok(InputThread {
-            events,
-            quit,
-            handle: Some(handle),
-        })
-    }
-
-    fn finish(&self) {
-        self.quit.store(true, Ordering::Relaxed);
-    }
-}
-
-impl Drop for InputThread {
-    fn drop(&mut self) {
-        self.finish();
-        if let Some(handle) = self.handle.take() {
-            let _ = handle.join();
-        }
-    }
-}
-
-/// The terminal input crossterm reads (stdin, or /dev/tty when stdin is not
-/// a terminal), watched for a hangup.
-struct Tty(Option<std::fs::File>);
-
-impl Tty {
-    fn open() -> Tty {
-        if io::stdin().is_terminal() {
-            return Tty(None);
-        }
-        Tty(std::fs::File::open("/dev/tty").ok())
-    }
-
-    fn hung_up(&self) -> bool {
-        use rustix::event::{PollFd, PollFlags, poll};
-        use std::os::fd::AsFd;
-        let stdin = io::stdin();
-        let fd = match &self.0 {
-            Some(file) => file.as_fd(),
-            None => stdin.as_fd(),
-        };
-        let mut fds = [PollFd::from_borrowed_fd(fd, PollFlags::IN)];
-        let zero = rustix::event::Timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        match poll(&mut fds, Some(&zero)) {
-            Ok(_) => fds[0]
-                .revents()
-                .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
-            Err(_) => true,
-        }
     }
 }
 
