@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Reproduces the figures in bench/RESULTS.md on this machine.
+#
+#   bench/run.sh [warm|cold|stop|rss|dashboard|export|all]   (default: all)
+#
+# Builds release, generates the trees with the project's generator (once, in
+# $TREES, default /tmp/dirdash-bench), builds the limit probe (bench/limit.c:
+# the least work a scan must do), and times everything side by side in the
+# same run, warm cache unless the section says cold. Peers that are not
+# installed are skipped (apt-get install hyperfine fd-find ncdu gdu bfs;
+# cargo install diskus parallel-disk-usage). Cold runs need root (they drop
+# the page cache). Output goes to stdout and to bench/out/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TREES=${TREES:-/tmp/dirdash-bench}
+RUNS=${RUNS:-10}
+OUT=bench/out
+BIN=target/release/dirdash
+LIMIT=target/release/limit
+MIXED=$TREES/mixed1m
+FLAT=$TREES/flat200k
+mkdir -p "$OUT" "$TREES"
+
+need() { command -v "$1" >/dev/null || { echo "bench: $1 is needed ($2)" >&2; exit 1; }; }
+need hyperfine "apt-get install hyperfine"
+need cc "apt-get install gcc"
+need python3 "apt-get install python3"
+
+cargo build --release --quiet --bin dirdash --example mktree
+cc -O2 -pthread bench/limit.c -o "$LIMIT"
+[ -d "$MIXED" ] || target/release/examples/mktree "$MIXED" --files 1000000 --seed 11
+[ -d "$FLAT" ] || target/release/examples/mktree "$FLAT" --files 200000 --shape flat --seed 3
+
+machine() {
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(df -T "$TREES" | awk 'NR==2 {print $2}') at $TREES"
+  echo "tree $MIXED: $($BIN --headless --json "$MIXED" | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; print(j["files"], "files,", j["dirs"], "dirs")')"
+}
+
+# Peers, as each is asked for the least it can do on this tree.
+peers() {
+  local dir=$1
+  command -v find >/dev/null && echo "find $dir -printf %s\\n"
+  command -v du >/dev/null && echo "du -s $dir"
+  command -v fdfind >/dev/null && echo "fdfind -uu . $dir"
+  command -v fd >/dev/null && echo "fd -uu . $dir"
+  command -v diskus >/dev/null && echo "diskus $dir"
+  command -v pdu >/dev/null && echo "pdu --max-depth=1 $dir"
+  command -v ncdu >/dev/null && echo "ncdu -0 -o /dev/null $dir"
+  command -v gdu >/dev/null && echo "gdu -n -p $dir"
+  command -v bfs >/dev/null && echo "bfs $dir"
+  return 0
+}
+
+warm() {
+  local cmds=("$LIMIT $MIXED 2" "$LIMIT $MIXED 16" "$BIN --headless $MIXED" "$BIN --headless -j 2 $MIXED")
+  while read -r peer; do cmds+=("$peer"); done < <(peers "$MIXED")
+  hyperfine -N --warmup 2 --runs "$RUNS" --export-markdown "$OUT/warm.md" "${cmds[@]}"
+}
+
+cold() {
+  [ "$(id -u)" = 0 ] || { echo "bench: cold runs need root (drop_caches)"; return 0; }
+  hyperfine -N --runs "${COLD_RUNS:-3}" --prepare 'sh -c "sync; echo 3 > /proc/sys/vm/drop_caches"' \
+    --export-markdown "$OUT/cold.md" \
+    "$LIMIT $MIXED 16" "$BIN --headless $MIXED" "$BIN --headless -j 2 $MIXED" "$LIMIT $MIXED 2"
+}
+
+stop() {
+  python3 bench/ptybench.py stop-headless "$BIN" "$FLAT" 20 | tee "$OUT/stop.txt"
+  python3 bench/ptybench.py stop-dashboard "$BIN" "$FLAT" 20 | tee -a "$OUT/stop.txt"
+}
+
+rss() {
+  for args in "--headless $MIXED" "--headless --list $MIXED"; do
+    /usr/bin/time -v $BIN $args 2>&1 >/dev/null | awk -v a="$args" '/Maximum resident/ {print "peak RSS, dirdash " a ": " $6 " KiB"}'
+  done | tee "$OUT/rss.txt"
+}
+
+dashboard() {
+  python3 bench/ptybench.py overhead "$BIN" "$MIXED" "$RUNS" | tee "$OUT/dashboard.txt"
+  python3 bench/ptybench.py idle-cpu "$BIN" 10 | tee -a "$OUT/dashboard.txt"
+  cargo bench --quiet --bench render 2>/dev/null | tee -a "$OUT/dashboard.txt"
+}
+
+export_() {
+  local file=$TREES/export.json ncdu_file=$TREES/ncdu.json
+  local cmds=("$BIN --headless $MIXED" "$BIN --headless --force --export $file $MIXED")
+  command -v ncdu >/dev/null && cmds+=("ncdu -0 -o $ncdu_file $MIXED")
+  hyperfine -N --warmup 1 --runs "$RUNS" --export-markdown "$OUT/export.md" "${cmds[@]}"
+  /usr/bin/time -v $BIN --headless --force --export "$file" "$MIXED" 2>&1 >/dev/null \
+    | awk '/Maximum resident/ {print "peak RSS, dirdash --export: " $6 " KiB"}' | tee "$OUT/export-rss.txt"
+}
+
+section=${1:-all}
+machine | tee "$OUT/machine.txt"
+case $section in
+  warm) warm ;; cold) cold ;; stop) stop ;; rss) rss ;; dashboard) dashboard ;; export) export_ ;;
+  all) warm; cold; stop; rss; dashboard; export_ ;;
+  *) echo "usage: bench/run.sh [warm|cold|stop|rss|dashboard|export|all]" >&2; exit 2 ;;
+esac
