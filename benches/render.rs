@@ -7,7 +7,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dirdash::scan::{JobId, Progress, ScanEvent, Totals, WorkerId, WorkerState, WorkerStatus};
+use dirdash::scan::{
+    JobId, JobStats, Progress, ScanEvent, Totals, WorkerId, WorkerState, WorkerStatus,
+};
 use dirdash::tui::app::{App, Msg, update};
 use dirdash::tui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -52,6 +54,7 @@ fn busy_app() -> App {
                 },
                 dirs_read: 90,
                 entries: 1_100 * u64::from(id),
+                stats: JobStats::default(),
             })),
         );
     }

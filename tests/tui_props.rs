@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dirdash::scan::{JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId};
+use dirdash::scan::{
+    JobEnd, JobId, JobState, JobStats, Progress, ScanError, ScanEvent, Totals, WorkerId,
+};
 use dirdash::tui::app::{Action, App, Msg, Screen, update};
 use dirdash::tui::theme::Theme;
 use proptest::prelude::*;
@@ -128,6 +130,7 @@ proptest! {
                         delta: Totals { files: n, bytes: n * 3, ..Totals::default() },
                         dirs_read: 1,
                         entries: n,
+                        stats: JobStats::default(),
                     }))
                 }),
                 Step::Finish(i) => job(&app, i).map(|job| {
@@ -136,6 +139,8 @@ proptest! {
                         state: JobState::Done,
                         totals: Totals::default(),
                         elapsed: Duration::from_millis(3),
+                        stats: JobStats::default(),
+                        tree: None,
                     }))
                 }),
                 Step::Error(i) => job(&app, i).map(|job| {

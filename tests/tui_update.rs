@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dirdash::scan::{
-    JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId, WorkerState,
-    WorkerStatus,
+    JobEnd, JobId, JobState, JobStats, Progress, ScanError, ScanEvent, Totals, WorkerId,
+    WorkerState, WorkerStatus,
 };
 use dirdash::tui::app::{Action, App, Exit, Msg, RECENT_ERRORS, Screen, update};
 use dirdash::tui::theme::Theme;
@@ -66,6 +66,7 @@ fn progress(app: &mut App, job: JobId, worker: usize, files: u64) {
             },
             dirs_read: 1,
             entries: files,
+            stats: JobStats::default(),
         })),
     );
 }
@@ -82,6 +83,8 @@ fn finished(app: &mut App, job: JobId, state: JobState, files: u64) -> Vec<Actio
                 ..Totals::default()
             },
             elapsed: Duration::from_millis(5),
+            stats: JobStats::default(),
+            tree: None,
         })),
     )
 }

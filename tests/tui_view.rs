@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dirdash::scan::{
-    JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId, WorkerState,
-    WorkerStatus,
+    JobEnd, JobId, JobState, JobStats, Progress, ScanError, ScanEvent, Totals, WorkerId,
+    WorkerState, WorkerStatus,
 };
 use dirdash::tui::app::{App, Msg, Screen, update};
 use dirdash::tui::theme::Theme;
@@ -79,6 +79,7 @@ fn busy_app(theme: Theme) -> App {
                 },
                 dirs_read: 800,
                 entries: 11_000 + worker * 1_300,
+                stats: JobStats::default(),
             })),
         );
     }
@@ -94,6 +95,7 @@ fn busy_app(theme: Theme) -> App {
             },
             dirs_read: 0,
             entries: 0,
+            stats: JobStats::default(),
         })),
     );
     for i in 0..3 {
@@ -124,6 +126,8 @@ fn busy_app(theme: Theme) -> App {
                 ..Totals::default()
             },
             elapsed: ms(1),
+            stats: JobStats::default(),
+            tree: None,
         })),
     );
     let now = t0 + Duration::from_secs(75);

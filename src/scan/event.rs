@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::stats::JobStats;
+use super::tree::KeptTree;
+
 /// One submitted root. Ids start at 1 and are never reused within a scanner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct JobId(pub u32);
@@ -119,6 +122,8 @@ pub struct Progress {
     pub dirs_read: u64,
     /// Entries this worker looked at in this batch (excluded ones included).
     pub entries: u64,
+    /// The files of this batch: largest, per extension, by size, by age.
+    pub stats: JobStats,
 }
 
 /// An entry or directory that could not be read, with its path.
@@ -136,6 +141,9 @@ pub struct JobEnd {
     pub state: JobState,
     pub totals: Totals,
     pub elapsed: Duration,
+    pub stats: JobStats,
+    /// The scanned tree, when the job was submitted to keep it.
+    pub tree: Option<Arc<KeptTree>>,
 }
 
 #[derive(Debug)]

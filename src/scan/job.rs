@@ -5,6 +5,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use super::stats::JobStats;
+use super::tree::KeptTree;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -29,6 +32,11 @@ pub(crate) struct Job {
     counted_inodes: Mutex<HashSet<(u64, u64)>>,
     /// Directories entered, when following links (each is entered once).
     entered_dirs: Mutex<HashSet<(u64, u64)>>,
+    /// The merge of every flushed batch's statistics.
+    stats: Mutex<JobStats>,
+    /// `stats`' smallest kept large file: workers skip files below it.
+    largest_floor: AtomicU64,
+    pub(crate) tree: Option<Arc<KeptTree>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -38,8 +46,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Job {
     /// A job whose root directory is pending.
-    pub(crate) fn new(id: JobId, root: Arc<Path>) -> Job {
+    pub(crate) fn new(id: JobId, root: Arc<Path>, keep_tree: bool) -> Job {
+        let tree = keep_tree.then(|| Arc::new(KeptTree::new(Arc::clone(&root))));
         Job {
+            stats: Mutex::new(JobStats::default()),
+            largest_floor: AtomicU64::new(0),
+            tree,
             id,
             root,
             pending_dirs: AtomicU64::new(1),
@@ -84,6 +96,19 @@ impl Job {
         self.pending_dirs.fetch_add(n, Ordering::Relaxed);
     }
 
+    /// Folds a batch's statistics in; returns the new floor for large files.
+    pub(crate) fn merge_stats(&self, batch: &JobStats) -> u64 {
+        let mut stats = lock(&self.stats);
+        stats.merge(batch);
+        let floor = stats.largest_floor();
+        self.largest_floor.store(floor, Ordering::Relaxed);
+        floor
+    }
+
+    pub(crate) fn largest_floor(&self) -> u64 {
+        self.largest_floor.load(Ordering::Relaxed)
+    }
+
     /// Folds a flushed delta in and retires `dirs` finished directories.
     /// True when that was the last pending directory: the job is complete.
     pub(crate) fn complete(&self, delta: &Totals, dirs: u64) -> bool {
@@ -113,6 +138,8 @@ impl Job {
             state,
             totals: *lock(&self.totals),
             elapsed: self.started.get().map_or(Duration::ZERO, Instant::elapsed),
+            stats: lock(&self.stats).clone(),
+            tree: self.tree.clone(),
         }
     }
 

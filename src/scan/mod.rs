@@ -8,7 +8,9 @@ mod event;
 mod filter;
 mod job;
 mod pool;
+mod stats;
 mod task;
+mod tree;
 mod worker;
 
 use std::ffi::OsString;
@@ -22,6 +24,11 @@ pub use board::{WorkerState, WorkerStatus};
 pub use event::{JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId};
 pub use filter::Exclude;
 pub use pool::MAX_THREADS;
+pub use stats::{
+    EXTENSIONS_LISTED, EXTENSIONS_TRACKED, ExtKey, ExtTotals, HISTOGRAM_BUCKETS, JobStats,
+    LARGEST_KEPT, LargeFile, bucket, bucket_limits, extension_of,
+};
+pub use tree::{DirNode, Entry, EntryKind, KeptTree, NOT_READ, RootInfo};
 
 use pool::Shared;
 
@@ -65,6 +72,14 @@ impl Default for Options {
     }
 }
 
+/// Choices for one submitted root.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JobOptions {
+    /// Keep the scanned tree for an export (`JobEnd::tree`); costs about 60
+    /// bytes per entry, so only when asked.
+    pub keep_tree: bool,
+}
+
 /// The scan was stopped; it takes no more roots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stopped;
@@ -96,8 +111,15 @@ impl Scanner {
     /// Queues a root. It is read by a worker, which reports a root that does
     /// not exist or is not a directory as an error and ends the job `failed`.
     pub fn submit(&self, root: impl AsRef<Path>) -> Result<JobId, Stopped> {
+        self.submit_with(root, JobOptions::default())
+    }
+
+    /// `submit`, with per-job choices.
+    pub fn submit_with(&self, root: impl AsRef<Path>, job: JobOptions) -> Result<JobId, Stopped> {
         let root = absolute(root.as_ref());
-        self.shared.submit(Arc::from(root)).ok_or(Stopped)
+        self.shared
+            .submit(Arc::from(root), job.keep_tree)
+            .ok_or(Stopped)
     }
 
     /// Cancels one job: its queued directories are dropped, the directory

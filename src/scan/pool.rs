@@ -224,14 +224,14 @@ impl Shared {
     // ---- jobs -------------------------------------------------------------
 
     /// Registers a new job and queues its root.
-    pub(crate) fn submit(&self, root: Arc<Path>) -> Option<JobId> {
+    pub(crate) fn submit(&self, root: Arc<Path>, keep_tree: bool) -> Option<JobId> {
         let mut jobs = lock(&self.jobs);
         if jobs.closed {
             return None;
         }
         let id = JobId(jobs.next_id);
         jobs.next_id += 1;
-        let job = Arc::new(Job::new(id, root));
+        let job = Arc::new(Job::new(id, root, keep_tree));
         jobs.live.insert(id, Arc::clone(&job));
         drop(jobs);
         self.injector.push(Task::root(job));

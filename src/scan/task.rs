@@ -14,6 +14,10 @@ pub(crate) struct Task {
     /// The directories from the root down to this one, kept only with `-L`
     /// so that a link back to an ancestor is reported as a loop.
     pub(crate) ancestry: Option<Arc<Ancestor>>,
+    /// Where its contents go in the kept tree (when the job keeps one), and
+    /// its device, from the parent's stat.
+    pub(crate) node: u32,
+    pub(crate) dev: u64,
 }
 
 impl Task {
@@ -25,6 +29,8 @@ impl Task {
             is_root: true,
             follow: true,
             ancestry: None,
+            node: 0,
+            dev: 0,
         }
     }
 }

@@ -21,7 +21,9 @@ use super::dir::{self, EntryBuffer, Kind};
 use super::event::{Progress, ScanError, ScanEvent, Totals, WorkerId};
 use super::job::Job;
 use super::pool::{PAUSE, STOP, Shared};
+use super::stats::{self, JobStats};
 use super::task::{Ancestor, Task};
+use super::tree::{DirNode, Entry, EntryKind, NOT_READ, RootInfo};
 
 /// How often a busy worker reports; keeps the channel at a few hundred
 /// messages a second per worker however fast the scan goes.
@@ -42,6 +44,14 @@ struct Batch {
     /// pending counter only once their counts are sent.
     tasks_done: u64,
     files: Vec<PathBuf>,
+    /// Statistics of this batch's files.
+    stats: JobStats,
+    /// The job's smallest kept large file, as of the last flush.
+    floor: u64,
+    /// Scratch space for a file's lowercased extension.
+    ext: Vec<u8>,
+    /// The contents of the directory being read, when the job keeps its tree.
+    node: Option<DirNode>,
     flushed_at: Instant,
 }
 
@@ -86,6 +96,10 @@ impl Worker {
                     entries: 0,
                     tasks_done: 0,
                     files: Vec::new(),
+                    stats: JobStats::default(),
+                    floor: 0,
+                    ext: Vec::new(),
+                    node: None,
                     flushed_at: Instant::now(),
                 },
             },
@@ -127,6 +141,7 @@ impl Worker {
         if !ctx.batch.is_for(&task.job) {
             ctx.flush();
             ctx.batch.job = Some(Arc::clone(&task.job));
+            ctx.batch.floor = task.job.largest_floor();
         }
         let job = Arc::clone(&task.job);
         let dir = Arc::clone(&task.dir);
@@ -178,6 +193,21 @@ impl Worker {
         {
             panic!("injected fault in {}", task.dir.display());
         }
+        if job.tree.is_some() {
+            ctx.batch.node = Some(DirNode::new(task.dev));
+        }
+        let complete = self.read_dir(&task);
+        if let (Some(tree), Some(mut node)) = (&job.tree, self.state.batch.node.take()) {
+            node.read_error |= !complete;
+            tree.store(task.node, node);
+        }
+    }
+
+    /// Opens and lists `task.dir`, counting every entry; false when the
+    /// listing could not be read to its end.
+    fn read_dir(&mut self, task: &Task) -> bool {
+        let ctx = &mut self.state;
+        let job = &task.job;
         let fd = match dir::open_dir(&task.dir, task.follow) {
             Ok(fd) => fd,
             Err(e) => {
@@ -185,13 +215,13 @@ impl Worker {
                     job.fail_root();
                 }
                 ctx.report(job, task.dir.to_path_buf(), e);
-                return;
+                return false;
             }
         };
         let ancestry = if task.is_root {
-            match ctx.count_root(&task, &fd) {
+            match ctx.count_root(task, &fd) {
                 Some(ancestry) => ancestry,
-                None => return,
+                None => return false,
             }
         } else {
             task.ancestry.clone()
@@ -204,24 +234,25 @@ impl Worker {
             if (ctx.shared.control() != 0 || job.is_cancelled())
                 && let Interrupt::Abort = ctx.interrupted(job)
             {
-                return;
+                return false;
             }
             let entry = match next {
                 Ok(entry) => entry,
                 Err(e) => {
                     ctx.report(job, task.dir.to_path_buf(), e.into());
-                    return;
+                    return false;
                 }
             };
             let name = entry.file_name();
             if dir::is_dot(name) {
                 continue;
             }
-            ctx.visit(&task, &ancestry, &fd, name);
+            ctx.visit(task, &ancestry, &fd, name);
             if ctx.batch.entries.is_multiple_of(CLOCK_EVERY) && ctx.batch.flush_due() {
                 ctx.flush();
             }
         }
+        true
     }
 }
 
@@ -240,6 +271,16 @@ impl WorkerCtx {
         };
         job.set_root_dev(stat.st_dev);
         self.batch.delta.disk_bytes += dir::allocated_bytes(&stat);
+        if let Some(tree) = &job.tree {
+            tree.set_root(RootInfo {
+                asize: stat.st_size as u64,
+                dsize: dir::allocated_bytes(&stat),
+                dev: stat.st_dev,
+            });
+            if let Some(node) = &mut self.batch.node {
+                node.dev = stat.st_dev;
+            }
+        }
         if !self.shared.options.follow_links {
             return Some(None);
         }
@@ -289,6 +330,7 @@ impl WorkerCtx {
             // Gone since it was listed: there is nothing left to count.
             Err(Errno::NOENT) => return,
             Err(e) => {
+                self.record(name, Entry::new(EntryKind::Unreadable, 0, 0));
                 self.report(job, child_path(&task.dir, name), e.into());
                 return;
             }
@@ -300,20 +342,57 @@ impl WorkerCtx {
             Kind::Symlink => {
                 self.batch.delta.symlinks += 1;
                 self.batch.delta.disk_bytes += self.disk_share(job, &stat);
+                self.record_other(name, &stat);
             }
             Kind::Other => {
                 self.batch.delta.other += 1;
                 self.batch.delta.disk_bytes += self.disk_share(job, &stat);
+                self.record_other(name, &stat);
             }
+        }
+    }
+
+    /// Adds an entry to the directory's node, when the job keeps its tree.
+    #[inline]
+    fn record(&mut self, name: &CStr, entry: Entry) {
+        if let Some(node) = &mut self.batch.node {
+            node.push(name.to_bytes(), entry);
+        }
+    }
+
+    fn record_other(&mut self, name: &CStr, stat: &Stat) {
+        if self.batch.node.is_some() {
+            let entry = Entry::new(
+                EntryKind::Other,
+                stat.st_size as u64,
+                dir::allocated_bytes(stat),
+            );
+            self.record(name, with_links(entry, stat));
         }
     }
 
     fn count_file(&mut self, task: &Task, name: &CStr, stat: &Stat) {
         let disk = self.disk_share(&task.job, stat);
+        let size = stat.st_size as u64;
+        let allocated = dir::allocated_bytes(stat);
         let delta = &mut self.batch.delta;
         delta.files += 1;
-        delta.bytes += stat.st_size as u64;
+        delta.bytes += size;
         delta.disk_bytes += disk;
+        let batch = &mut self.batch;
+        stats::extension_of(name.to_bytes(), &mut batch.ext);
+        batch.stats.add_file(
+            &batch.ext,
+            size,
+            allocated,
+            stat.st_mtime,
+            batch.floor,
+            || child_path(&task.dir, name),
+        );
+        if batch.node.is_some() {
+            let entry = with_links(Entry::new(EntryKind::File, size, allocated), stat);
+            self.record(name, entry);
+        }
         if self.shared.options.list_files {
             self.batch.files.push(child_path(&task.dir, name));
             if self.batch.files.len() >= LIST_BATCH {
@@ -337,6 +416,7 @@ impl WorkerCtx {
             // a link, and a link back up is a loop.
             if via_link {
                 self.batch.delta.symlinks += 1;
+                self.record(name, Entry::new(EntryKind::Other, 0, 0));
             }
             if Ancestor::contains(ancestry, stat.st_dev, stat.st_ino) {
                 self.report(
@@ -349,10 +429,23 @@ impl WorkerCtx {
         }
         self.batch.delta.dirs += 1;
         self.batch.delta.disk_bytes += dir::allocated_bytes(stat);
+        let mut entry = Entry::new(
+            EntryKind::Dir,
+            stat.st_size as u64,
+            dir::allocated_bytes(stat),
+        );
         if self.shared.options.one_file_system && job.root_dev() != Some(stat.st_dev) {
             self.batch.delta.skipped_dirs += 1;
+            entry.other_fs = true;
+            self.record(name, entry);
             return;
         }
+        let node = match &job.tree {
+            Some(tree) => tree.allocate(),
+            None => NOT_READ,
+        };
+        entry.node = node;
+        self.record(name, entry);
         let ancestry = follow_links.then(|| {
             Arc::new(Ancestor {
                 dev: stat.st_dev,
@@ -367,6 +460,8 @@ impl WorkerCtx {
             is_root: false,
             follow: via_link,
             ancestry,
+            node,
+            dev: stat.st_dev,
         });
         self.shared.notify_work();
     }
@@ -387,15 +482,18 @@ impl WorkerCtx {
                 Kind::Symlink | Kind::Other => {
                     self.batch.delta.other += 1;
                     self.batch.delta.disk_bytes += self.disk_share(&task.job, &target);
+                    self.record_other(name, &target);
                 }
             },
             // Dangling: the link is all there is.
             Err(Errno::NOENT) => {
                 self.batch.delta.symlinks += 1;
                 self.batch.delta.disk_bytes += self.disk_share(&task.job, link);
+                self.record_other(name, link);
             }
             Err(e) => {
                 self.batch.delta.symlinks += 1;
+                self.record_other(name, link);
                 self.report(&task.job, child_path(&task.dir, name), e.into());
             }
         }
@@ -437,6 +535,13 @@ impl WorkerCtx {
                 .send(ScanEvent::Files { job: job.id, paths });
         }
         let delta = std::mem::take(&mut batch.delta);
+        let stats = std::mem::take(&mut batch.stats);
+        // Into the job first, so that the finished totals include it.
+        batch.floor = if stats.is_empty() {
+            job.largest_floor()
+        } else {
+            job.merge_stats(&stats)
+        };
         if delta != Totals::default() || batch.entries != 0 || batch.dirs_read != 0 {
             let dir = batch.dir.clone().unwrap_or_else(|| Arc::clone(&job.root));
             let _ = self.shared.events.send(ScanEvent::Progress(Progress {
@@ -446,6 +551,7 @@ impl WorkerCtx {
                 delta,
                 dirs_read: batch.dirs_read,
                 entries: batch.entries,
+                stats,
             }));
         }
         batch.dirs_read = 0;
@@ -465,6 +571,15 @@ impl Batch {
     fn flush_due(&self) -> bool {
         self.flushed_at.elapsed() >= FLUSH_INTERVAL
     }
+}
+
+/// The inode and link count, which an export needs to count hard links once.
+fn with_links(mut entry: Entry, stat: &Stat) -> Entry {
+    if stat.st_nlink > 1 {
+        entry.ino = stat.st_ino;
+        entry.nlink = u32::try_from(stat.st_nlink).unwrap_or(u32::MAX);
+    }
+    entry
 }
 
 fn child_path(dir: &Path, name: &CStr) -> PathBuf {
