@@ -54,7 +54,7 @@ fn busy_app() -> App {
                 },
                 dirs_read: 90,
                 entries: 1_100 * u64::from(id),
-                stats: JobStats::default(),
+                stats: Default::default(),
             })),
         );
     }

@@ -130,7 +130,7 @@ proptest! {
                         delta: Totals { files: n, bytes: n * 3, ..Totals::default() },
                         dirs_read: 1,
                         entries: n,
-                        stats: JobStats::default(),
+                        stats: Default::default(),
                     }))
                 }),
                 Step::Finish(i) => job(&app, i).map(|job| {
@@ -139,7 +139,7 @@ proptest! {
                         state: JobState::Done,
                         totals: Totals::default(),
                         elapsed: Duration::from_millis(3),
-                        stats: JobStats::default(),
+                        stats: Default::default(),
                         tree: None,
                     }))
                 }),

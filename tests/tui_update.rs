@@ -66,7 +66,7 @@ fn progress(app: &mut App, job: JobId, worker: usize, files: u64) {
             },
             dirs_read: 1,
             entries: files,
-            stats: JobStats::default(),
+            stats: Default::default(),
         })),
     );
 }
@@ -83,7 +83,7 @@ fn finished(app: &mut App, job: JobId, state: JobState, files: u64) -> Vec<Actio
                 ..Totals::default()
             },
             elapsed: Duration::from_millis(5),
-            stats: JobStats::default(),
+            stats: Default::default(),
             tree: None,
         })),
     )

@@ -79,7 +79,7 @@ fn busy_app(theme: Theme) -> App {
                 },
                 dirs_read: 800,
                 entries: 11_000 + worker * 1_300,
-                stats: JobStats::default(),
+                stats: Default::default(),
             })),
         );
     }
@@ -95,7 +95,7 @@ fn busy_app(theme: Theme) -> App {
             },
             dirs_read: 0,
             entries: 0,
-            stats: JobStats::default(),
+            stats: Default::default(),
         })),
     );
     for i in 0..3 {
@@ -126,7 +126,7 @@ fn busy_app(theme: Theme) -> App {
                 ..Totals::default()
             },
             elapsed: ms(1),
-            stats: JobStats::default(),
+            stats: Default::default(),
             tree: None,
         })),
     );

@@ -123,7 +123,7 @@ pub struct Progress {
     /// Entries this worker looked at in this batch (excluded ones included).
     pub entries: u64,
     /// The files of this batch: largest, per extension, by size, by age.
-    pub stats: JobStats,
+    pub stats: Box<JobStats>,
 }
 
 /// An entry or directory that could not be read, with its path.
@@ -141,7 +141,7 @@ pub struct JobEnd {
     pub state: JobState,
     pub totals: Totals,
     pub elapsed: Duration,
-    pub stats: JobStats,
+    pub stats: Box<JobStats>,
     /// The scanned tree, when the job was submitted to keep it.
     pub tree: Option<Arc<KeptTree>>,
 }

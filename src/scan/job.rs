@@ -138,7 +138,7 @@ impl Job {
             state,
             totals: *lock(&self.totals),
             elapsed: self.started.get().map_or(Duration::ZERO, Instant::elapsed),
-            stats: lock(&self.stats).clone(),
+            stats: Box::new(lock(&self.stats).clone()),
             tree: self.tree.clone(),
         }
     }

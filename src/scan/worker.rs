@@ -551,7 +551,7 @@ impl WorkerCtx {
                 delta,
                 dirs_read: batch.dirs_read,
                 entries: batch.entries,
-                stats,
+                stats: Box::new(stats),
             }));
         }
         batch.dirs_read = 0;
