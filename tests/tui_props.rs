@@ -5,9 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dirdash::scan::{
-    JobEnd, JobId, JobState, JobStats, Progress, ScanError, ScanEvent, Totals, WorkerId,
-};
+use dirdash::scan::{JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId};
 use dirdash::tui::app::{Action, App, Msg, Screen, update};
 use dirdash::tui::theme::Theme;
 use proptest::prelude::*;

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dirdash::scan::{
-    JobEnd, JobId, JobState, JobStats, Progress, ScanError, ScanEvent, Totals, WorkerId,
-    WorkerState, WorkerStatus,
+    JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId, WorkerState,
+    WorkerStatus,
 };
 use dirdash::tui::app::{Action, App, Exit, Msg, RECENT_ERRORS, Screen, update};
 use dirdash::tui::theme::Theme;
