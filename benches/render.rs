@@ -7,9 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dirdash::scan::{
-    JobId, JobStats, Progress, ScanEvent, Totals, WorkerId, WorkerState, WorkerStatus,
-};
+use dirdash::scan::{JobId, Progress, ScanEvent, Totals, WorkerId, WorkerState, WorkerStatus};
 use dirdash::tui::app::{App, Msg, update};
 use dirdash::tui::theme::Theme;
 use ratatui::buffer::Buffer;
