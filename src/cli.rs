@@ -66,6 +66,17 @@ pub struct Cli {
     /// With --list: separate paths with NUL instead of newline.
     #[arg(short = '0', long = "null", requires = "list")]
     pub null: bool,
+
+    /// Write the scanned tree of DIR to FILE in ncdu's JSON export format,
+    /// for browsing with `ncdu -f FILE` or `gdu -f FILE` (one DIR; in the
+    /// dashboard, the first directory added). Keeps the tree in memory
+    /// while scanning (about 60 bytes an entry).
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+
+    /// Let --export (and the dashboard's `e`) replace an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl Cli {

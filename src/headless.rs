@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{never, select, tick};
 
-use crate::report::{self, Tally, text, units};
-use crate::scan::{self, Options, ScanEvent, Scanner};
+use crate::report::{self, Tally, ncdu, text, units};
+use crate::scan::{self, JobOptions, Options, ScanEvent, Scanner};
 use crate::signals::{SIGINT, SIGTERM, SignalChannel};
 
 /// How often the progress line is redrawn.
@@ -21,6 +21,9 @@ pub struct Config {
     pub json: bool,
     /// `--list`: the separator written after each path.
     pub list: Option<u8>,
+    /// `--export FILE`: the tree of the (one) root, in ncdu's format.
+    pub export: Option<PathBuf>,
+    pub force: bool,
 }
 
 /// Runs the scan to its end (or a signal) and returns the exit code.
@@ -43,7 +46,10 @@ pub fn run(options: Options, config: Config) -> i32 {
     let mut tally = Tally::new(Instant::now());
     for root in &config.roots {
         let root: Arc<Path> = Arc::from(scan::absolute(root));
-        match scanner.submit(&root) {
+        let job = JobOptions {
+            keep_tree: config.export.is_some(),
+        };
+        match scanner.submit_with(&root, job) {
             Ok(id) => tally.submitted(id, root),
             Err(e) => {
                 crate::say!("dirdash: {e}");
@@ -112,6 +118,16 @@ pub fn run(options: Options, config: Config) -> i32 {
         scanner.shutdown();
     }
 
+    let mut export_failed = false;
+    if let Some(file) = &config.export
+        && !abandoned
+        && let Some(tree) = tally.jobs.first().and_then(|job| job.tree.as_ref())
+        && let Err(e) = ncdu::write(tree, file, config.force)
+    {
+        crate::say!("dirdash: cannot write the export {}: {e}", file.display());
+        export_failed = true;
+    }
+
     let now = Instant::now();
     let broken_pipe = config.list.is_some() && list.is_none();
     if !broken_pipe {
@@ -119,7 +135,7 @@ pub fn run(options: Options, config: Config) -> i32 {
     }
     match stopped_by {
         Some(signal) => 128 + signal,
-        None if tally.has_errors() => 1,
+        None if tally.has_errors() || export_failed => 1,
         None => 0,
     }
 }

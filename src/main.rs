@@ -2,6 +2,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use dirdash::cli::Cli;
+use dirdash::report::ncdu;
 use dirdash::scan::{self, Exclude, Options};
 use dirdash::{headless, tui};
 
@@ -12,6 +13,19 @@ fn main() -> ExitCode {
         Ok(exclude) => exclude,
         Err(e) => return usage_error(&format!("bad --exclude pattern: {e}")),
     };
+    if let Some(file) = &cli.export {
+        let one_root = if cli.headless {
+            cli.roots.len() == 1
+        } else {
+            cli.roots.len() <= 1
+        };
+        if !one_root {
+            return usage_error("--export writes the tree of one DIR");
+        }
+        if let Err(why) = ncdu::check_target(file, cli.force) {
+            return usage_error(&format!("--export: {why}"));
+        }
+    }
     let options = Options {
         threads: cli
             .threads
@@ -33,6 +47,8 @@ fn main() -> ExitCode {
                 roots: cli.roots,
                 json: cli.json,
                 list: cli.list.then_some(if cli.null { b'\0' } else { b'\n' }),
+                export: cli.export,
+                force: cli.force,
             },
         )
     } else if !std::io::stderr().is_terminal() {
@@ -46,6 +62,8 @@ fn main() -> ExitCode {
             tui::runtime::Config {
                 roots: cli.roots,
                 json: cli.json,
+                export: cli.export,
+                force: cli.force,
                 panic_on_key: std::env::var("DIRDASH_TEST_PANIC_KEY")
                     .ok()
                     .and_then(|k| k.chars().next()),

@@ -8,8 +8,11 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::tally::Tally;
+use crate::scan::{ExtKey, bucket_limits};
 
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: jobs gained `largest_files`, `extensions`, `size_histogram`,
+/// `mtime_min` and `mtime_max`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Summary<'a> {
@@ -39,6 +42,39 @@ struct Job<'a> {
     errors: u64,
     skipped_dirs: u64,
     elapsed_ms: u128,
+    largest_files: Vec<LargeFile<'a>>,
+    extensions: Vec<Extension>,
+    size_histogram: Vec<Bucket>,
+    /// Unix seconds; null when the job has no files.
+    mtime_min: Option<i64>,
+    mtime_max: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct LargeFile<'a> {
+    path: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<&'a [u8]>,
+    bytes: u64,
+    disk_bytes: u64,
+}
+
+#[derive(Serialize)]
+struct Extension {
+    /// Lowercased, "" for none, "*" for the folded rest.
+    ext: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ext_bytes: Option<Vec<u8>>,
+    files: u64,
+    bytes: u64,
+}
+
+#[derive(Serialize)]
+struct Bucket {
+    /// Files below this size (and at least the previous bucket's); null for
+    /// the last bucket.
+    lt: Option<u64>,
+    files: u64,
 }
 
 #[derive(Serialize)]
@@ -86,6 +122,50 @@ pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
                 errors: t.errors,
                 skipped_dirs: t.skipped_dirs,
                 elapsed_ms: job.elapsed_at(now).as_millis(),
+                largest_files: job
+                    .stats
+                    .largest
+                    .iter()
+                    .map(|f| {
+                        let (path, path_bytes) = path_fields(&f.path);
+                        LargeFile {
+                            path,
+                            path_bytes,
+                            bytes: f.bytes,
+                            disk_bytes: f.disk_bytes,
+                        }
+                    })
+                    .collect(),
+                extensions: job
+                    .stats
+                    .top_extensions()
+                    .into_iter()
+                    .map(|(key, totals)| {
+                        let (ext, ext_bytes) = match key {
+                            ExtKey::Rest => ("*".to_owned(), None),
+                            ExtKey::Ext(bytes) => match String::from_utf8(bytes) {
+                                Ok(text) => (text, None),
+                                Err(e) => {
+                                    let bytes = e.into_bytes();
+                                    (String::from_utf8_lossy(&bytes).into_owned(), Some(bytes))
+                                }
+                            },
+                        };
+                        Extension {
+                            ext,
+                            ext_bytes,
+                            files: totals.files,
+                            bytes: totals.bytes,
+                        }
+                    })
+                    .collect(),
+                size_histogram: bucket_limits()
+                    .into_iter()
+                    .zip(job.stats.histogram)
+                    .map(|(lt, files)| Bucket { lt, files })
+                    .collect(),
+                mtime_min: job.stats.mtime_min,
+                mtime_max: job.stats.mtime_max,
             }
         })
         .collect();

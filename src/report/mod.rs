@@ -3,6 +3,7 @@
 //! dashboard.
 
 pub mod json;
+pub mod ncdu;
 pub mod table;
 pub mod tally;
 pub mod text;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::scan::{JobId, JobState, ScanEvent, Totals, WorkerId};
+use crate::scan::{JobId, JobState, JobStats, KeptTree, ScanEvent, Totals, WorkerId};
 
 /// Errors kept with their path; the per-job counts stay exact beyond it.
 pub const ERRORS_KEPT: usize = 1000;
@@ -21,6 +21,10 @@ pub struct JobRecord {
     pub started: Option<Instant>,
     /// Set when the job ends.
     pub elapsed: Option<Duration>,
+    /// Its files: merged from progress while it runs, final once it ends.
+    pub stats: JobStats,
+    /// The scanned tree, when the job kept one for an export.
+    pub tree: Option<Arc<KeptTree>>,
 }
 
 impl JobRecord {
@@ -79,6 +83,8 @@ impl Tally {
             totals: Totals::default(),
             started: None,
             elapsed: None,
+            stats: JobStats::default(),
+            tree: None,
         });
         self.finished_at = None;
     }
@@ -109,6 +115,7 @@ impl Tally {
             ScanEvent::Progress(progress) => {
                 if let Some(record) = self.job_mut(progress.job) {
                     record.totals += progress.delta;
+                    record.stats.merge(&progress.stats);
                 }
                 let worker = self.workers.entry(progress.worker).or_default();
                 worker.dirs += progress.dirs_read;
@@ -129,6 +136,8 @@ impl Tally {
                     record.state = end.state;
                     record.totals = end.totals;
                     record.elapsed = Some(end.elapsed);
+                    record.stats = (*end.stats).clone();
+                    record.tree = end.tree.clone();
                 }
                 if self.all_finished() {
                     self.finished_at = Some(Instant::now());

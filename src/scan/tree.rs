@@ -61,10 +61,17 @@ impl DirNode {
     }
 
     pub fn entries(&self) -> impl Iterator<Item = (&[u8], &Entry)> {
-        self.entries.iter().map(|e| {
-            let at = e.name_at as usize;
-            (&self.names[at..at + usize::from(e.name_len)], e)
-        })
+        self.entries.iter().map(|e| (self.name(e), e))
+    }
+
+    /// The `i`th entry and its name.
+    pub fn get(&self, i: usize) -> Option<(&[u8], &Entry)> {
+        self.entries.get(i).map(|e| (self.name(e), e))
+    }
+
+    fn name(&self, e: &Entry) -> &[u8] {
+        let at = e.name_at as usize;
+        &self.names[at..at + usize::from(e.name_len)]
     }
 
     pub fn len(&self) -> usize {

@@ -54,6 +54,19 @@ pub enum Msg {
     Submitted {
         id: JobId,
         root: Arc<Path>,
+        /// The job keeps its tree for an export.
+        keep_tree: bool,
+    },
+    /// The result of `Action::CheckExport` for the text `input`.
+    ExportChecked {
+        input: String,
+        result: Result<PathBuf, ExportRefusal>,
+    },
+    /// An export was written, or failed.
+    Exported {
+        job: JobId,
+        path: PathBuf,
+        result: Result<(), String>,
     },
     /// The directories found by `Action::Complete` for `typed`.
     Completions {
@@ -73,7 +86,19 @@ pub enum Action {
     CheckRoot(String),
     /// List completions of this prompt text and answer `Completions`.
     Complete(String),
-    Submit(PathBuf),
+    Submit {
+        root: PathBuf,
+        keep_tree: bool,
+    },
+    /// Resolve this prompt text to an export file and answer `ExportChecked`.
+    CheckExport(String),
+    /// Write the kept tree of `job` to `path` (replacing a file there only
+    /// with `overwrite`) and answer `Exported`.
+    WriteExport {
+        job: JobId,
+        path: PathBuf,
+        overwrite: bool,
+    },
     Cancel(JobId),
     Pause,
     Resume,
@@ -90,6 +115,39 @@ pub enum Exit {
     Joined,
     /// Asked twice: leave without waiting for workers.
     Abandoned,
+}
+
+/// Why an export file name was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportRefusal {
+    /// The file exists: a second Enter replaces it.
+    Exists(PathBuf),
+    Invalid(String),
+}
+
+/// What the prompt is asking for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asking {
+    Root,
+    /// A file to export this job's tree to.
+    ExportOf(JobId),
+}
+
+/// Where an export of a job stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    pub path: PathBuf,
+    pub overwrite: bool,
+    pub state: ExportState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportState {
+    /// The job is still scanning (keeping its tree).
+    Waiting,
+    Writing,
+    Written,
+    Failed(String),
 }
 
 /// A message shown above the footer for a while.
@@ -191,8 +249,22 @@ pub struct App {
     pub threads: usize,
     pub workers: Vec<WorkerStatus>,
     pub screen: Screen,
-    /// The add-directory prompt, when open.
+    /// The prompt, when open, and what it asks for.
     pub prompt: Option<Prompt>,
+    pub asking: Asking,
+    /// The file name last refused because it exists: Enter on it again
+    /// replaces it.
+    confirm_overwrite: Option<PathBuf>,
+    /// Exports asked for, by job (a rescan's job, when the first scan did
+    /// not keep its tree).
+    pub exports: BTreeMap<JobId, Export>,
+    /// The export for the next job submitted to keep its tree: `--export
+    /// FILE` without a DIR, or a rescan for an export.
+    pub export_next: Option<(PathBuf, bool)>,
+    /// Jobs that keep their tree.
+    pub keeping_tree: HashSet<JobId>,
+    /// `--force`: exports may replace files without asking.
+    pub force: bool,
     pub help: bool,
     /// Index into `tally.jobs`.
     pub selected: usize,
@@ -224,6 +296,12 @@ impl App {
             workers: Vec::new(),
             screen: Screen::Dashboard,
             prompt: None,
+            asking: Asking::Root,
+            confirm_overwrite: None,
+            exports: BTreeMap::new(),
+            export_next: None,
+            keeping_tree: HashSet::new(),
+            force: false,
             help: false,
             selected: 0,
             scroll: 0,
@@ -242,7 +320,59 @@ impl App {
     }
 
     pub fn open_prompt(&mut self) {
-        self.prompt.get_or_insert_with(Prompt::default);
+        if self.prompt.is_none() || self.asking != Asking::Root {
+            self.prompt = Some(Prompt::default());
+        }
+        self.asking = Asking::Root;
+    }
+
+    /// Opens the prompt for an export of `job`, with a file name to edit.
+    fn ask_export(&mut self, job: JobId) {
+        let name = self
+            .tally
+            .job(job)
+            .and_then(|j| j.root.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "root".to_owned());
+        self.prompt = Some(Prompt::with_value(format!("{name}.ncdu.json")));
+        self.asking = Asking::ExportOf(job);
+        self.confirm_overwrite = None;
+    }
+
+    /// Starts the export of `job` to `path`: now if its tree is complete,
+    /// when it ends if it is keeping one, else by scanning it again.
+    fn export(&mut self, job: JobId, path: PathBuf, overwrite: bool) -> Vec<Action> {
+        let Some(record) = self.tally.job(job) else {
+            return Vec::new();
+        };
+        let export = Export {
+            path: path.clone(),
+            overwrite,
+            state: ExportState::Waiting,
+        };
+        if record.tree.is_some() {
+            self.exports.insert(
+                job,
+                Export {
+                    state: ExportState::Writing,
+                    ..export
+                },
+            );
+            return vec![Action::WriteExport {
+                job,
+                path,
+                overwrite,
+            }];
+        }
+        if self.keeping_tree.contains(&job) && !record.state.is_finished() {
+            self.exports.insert(job, export);
+            return Vec::new();
+        }
+        // The tree was not kept: scan the root again, keeping it this time.
+        self.export_next = Some((path, overwrite));
+        vec![Action::Submit {
+            root: record.root.to_path_buf(),
+            keep_tree: true,
+        }]
     }
 
     pub fn selected_job(&self) -> Option<JobId> {
@@ -336,7 +466,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Action> {
             let Some(prompt) = &mut app.prompt else {
                 return Vec::new();
             };
-            if prompt.value() != input {
+            if prompt.value() != input || app.asking != Asking::Root {
                 return Vec::new(); // typed on meanwhile
             }
             match result {
@@ -349,14 +479,87 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Action> {
                 }
                 Ok(root) => {
                     app.prompt = None;
-                    return vec![Action::Submit(root)];
+                    let keep_tree = app.export_next.is_some();
+                    return vec![Action::Submit { root, keep_tree }];
                 }
             }
             Vec::new()
         }
-        Msg::Submitted { id, root } => {
+        Msg::Submitted {
+            id,
+            root,
+            keep_tree,
+        } => {
             app.dirty = true;
             app.tally.submitted(id, root);
+            if keep_tree {
+                app.keeping_tree.insert(id);
+                if let Some((path, overwrite)) = app.export_next.take() {
+                    app.exports.insert(
+                        id,
+                        Export {
+                            path,
+                            overwrite,
+                            state: ExportState::Waiting,
+                        },
+                    );
+                }
+            }
+            Vec::new()
+        }
+        Msg::ExportChecked { input, result } => {
+            app.dirty = true;
+            let (Some(prompt), Asking::ExportOf(job)) = (&mut app.prompt, app.asking) else {
+                return Vec::new();
+            };
+            if prompt.value() != input {
+                return Vec::new();
+            }
+            let (path, overwrite) = match result {
+                Ok(path) => (path, app.force),
+                Err(ExportRefusal::Exists(path))
+                    if app.force || app.confirm_overwrite.as_ref() == Some(&path) =>
+                {
+                    (path, true)
+                }
+                Err(ExportRefusal::Exists(path)) => {
+                    prompt.refuse(format!(
+                        "{} exists: Enter again to replace it",
+                        text::path(&path)
+                    ));
+                    app.confirm_overwrite = Some(path);
+                    return Vec::new();
+                }
+                Err(ExportRefusal::Invalid(message)) => {
+                    prompt.refuse(message);
+                    return Vec::new();
+                }
+            };
+            app.prompt = None;
+            app.asking = Asking::Root;
+            app.export(job, path, overwrite)
+        }
+        Msg::Exported { job, path, result } => {
+            app.dirty = true;
+            let root = app
+                .tally
+                .job(job)
+                .map(|j| text::path(&j.root).into_owned())
+                .unwrap_or_default();
+            let (state, text) = match result {
+                Ok(()) => (
+                    ExportState::Written,
+                    format!("exported {root} to {}", text::path(&path)),
+                ),
+                Err(e) => (
+                    ExportState::Failed(e.clone()),
+                    format!("export of {root} to {} failed: {e}", text::path(&path)),
+                ),
+            };
+            if let Some(export) = app.exports.get_mut(&job) {
+                export.state = state;
+            }
+            app.notice = Some(Notice { text, at: app.now });
             Vec::new()
         }
         Msg::Completions { typed, names } => {
@@ -434,6 +637,17 @@ fn scan_event(app: &mut App, event: ScanEvent) -> Vec<Action> {
         }
         ScanEvent::JobFinished(end) => {
             app.cancelling.remove(&end.job);
+            if let Some(export) = app.exports.get_mut(&end.job)
+                && export.state == ExportState::Waiting
+                && end.tree.is_some()
+            {
+                export.state = ExportState::Writing;
+                return vec![Action::WriteExport {
+                    job: end.job,
+                    path: export.path.clone(),
+                    overwrite: export.overwrite,
+                }];
+            }
         }
         ScanEvent::Stopped if app.stopping.is_some() => {
             return vec![Action::Exit(Exit::Joined)];
@@ -458,10 +672,14 @@ fn key_event(app: &mut App, key: KeyEvent) -> Vec<Action> {
     }
     if let Some(prompt) = &mut app.prompt {
         return match prompt.handle_key(key) {
-            PromptKey::Submit(text) => vec![Action::CheckRoot(text)],
+            PromptKey::Submit(text) => match app.asking {
+                Asking::Root => vec![Action::CheckRoot(text)],
+                Asking::ExportOf(_) => vec![Action::CheckExport(text)],
+            },
             PromptKey::Complete(text) => vec![Action::Complete(text)],
             PromptKey::Close => {
                 app.prompt = None;
+                app.asking = Asking::Root;
                 Vec::new()
             }
             PromptKey::Edited | PromptKey::Ignored => Vec::new(),
@@ -499,6 +717,11 @@ fn dashboard_key(app: &mut App, key: KeyEvent) -> Vec<Action> {
         KeyCode::Char('x') => {
             if let Some(job) = app.selected_job() {
                 return cancel(app, job);
+            }
+        }
+        KeyCode::Char('e') => {
+            if let Some(job) = app.selected_job() {
+                app.ask_export(job);
             }
         }
         KeyCode::Char('p') => {
@@ -542,6 +765,7 @@ fn detail_key(app: &mut App, job: JobId, key: KeyEvent) -> Vec<Action> {
             app.screen = Screen::Dashboard;
         }
         KeyCode::Char('x') => return cancel(app, job),
+        KeyCode::Char('e') => app.ask_export(job),
         _ => {
             let errors = app.errors_by_job.get(&job).copied().unwrap_or(0) as usize;
             list_key(app, key, errors);

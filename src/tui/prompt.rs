@@ -12,6 +12,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::app::ExportRefusal;
 use crate::scan;
 
 /// Most candidates listed under the prompt after a second Tab.
@@ -42,6 +43,13 @@ pub enum PromptKey {
 }
 
 impl Prompt {
+    pub fn with_value(value: String) -> Prompt {
+        Prompt {
+            input: Input::new(value),
+            ..Prompt::default()
+        }
+    }
+
     pub fn value(&self) -> &str {
         self.input.value()
     }
@@ -187,6 +195,22 @@ pub fn resolve(text: &str, home: Option<&Path>) -> Result<PathBuf, String> {
         Ok(_) => {}
     }
     scan::check_root(&path).map_err(|e| format!("cannot read {shown}: {}", plain_reason(&e)))
+}
+
+/// The file an export should be written to, or why not.
+pub fn resolve_export(text: &str, home: Option<&Path>) -> Result<PathBuf, ExportRefusal> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ExportRefusal::Invalid(
+            "type the file to write (Esc closes the prompt)".to_owned(),
+        ));
+    }
+    let path = scan::absolute(&expand_tilde(text, home));
+    match crate::report::ncdu::check_target(&path, false) {
+        Ok(()) => Ok(path),
+        Err(_) if path.is_file() => Err(ExportRefusal::Exists(path)),
+        Err(why) => Err(ExportRefusal::Invalid(why)),
+    }
 }
 
 fn plain_reason(e: &io::Error) -> String {

@@ -15,13 +15,14 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
 
-use super::app::{Action, App, Exit, Msg, update};
+use super::app::{Action, App, Exit, ExportState, Msg, update};
+use super::exporter::Exporter;
 use super::input::InputThread;
 use super::prompt;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use crate::report;
-use crate::scan::{self, Options, ScanEvent, Scanner};
+use crate::scan::{self, JobId, JobOptions, Options, ScanEvent, Scanner};
 use crate::signals::{SIGHUP, SIGINT, SIGTERM, SIGWINCH, SignalChannel};
 
 /// At most this often a frame is drawn (~30 per second).
@@ -36,6 +37,9 @@ type Tui = Terminal<CrosstermBackend<BufWriter<Stderr>>>;
 pub struct Config {
     pub roots: Vec<PathBuf>,
     pub json: bool,
+    /// `--export FILE`: for the root given, or the first one added.
+    pub export: Option<PathBuf>,
+    pub force: bool,
     /// Test hook: pressing this key panics the UI thread.
     pub panic_on_key: Option<char>,
 }
@@ -58,16 +62,32 @@ pub fn run(options: Options, config: Config) -> i32 {
         }
     };
     let mut app = App::new(threads, Instant::now(), Theme::from_env());
+    app.force = config.force;
+    app.export_next = config
+        .export
+        .as_ref()
+        .map(|file| (scan::absolute(file), config.force));
     for root in &config.roots {
-        submit(&scanner, &mut app, scan::absolute(root));
+        let keep_tree = app.export_next.is_some();
+        if let Performed::Reply(msg) = submit(&scanner, scan::absolute(root), keep_tree) {
+            update(&mut app, msg);
+        }
     }
     if app.tally.jobs.is_empty() {
         app.open_prompt();
     }
 
+    let mut exporter = Exporter::new();
     let exit = match TerminalGuard::enter() {
         Ok(guard) => {
-            let exit = drive(&mut app, &scanner, &events, &signals, &config);
+            let exit = drive(
+                &mut app,
+                &scanner,
+                &events,
+                &signals,
+                &mut exporter,
+                &config,
+            );
             drop(guard);
             exit
         }
@@ -91,22 +111,53 @@ pub fn run(options: Options, config: Config) -> i32 {
             std::mem::forget(scanner);
         }
     }
-    // Whatever the workers said before they left belongs in the summary.
+    // Whatever the workers said before they left belongs in the summary,
+    // and a stopped job's export is written with what was scanned.
     for event in events.try_iter() {
-        app.tally.apply(&event);
+        for action in update(&mut app, Msg::Scan(event)) {
+            if exit == Exit::Joined
+                && let Action::WriteExport {
+                    job,
+                    path,
+                    overwrite,
+                } = action
+                && let Some(failed) = start_export(&app, &mut exporter, job, path, overwrite)
+            {
+                update(&mut app, failed);
+            }
+        }
+    }
+    for answer in exporter.finish() {
+        update(&mut app, answer);
+    }
+    let mut export_failed = false;
+    for (job, export) in &app.exports {
+        if let ExportState::Failed(e) = &export.state {
+            let root = app.tally.job(*job).map(|j| j.root.display().to_string());
+            crate::say!(
+                "dirdash: cannot export {} to {}: {e}",
+                root.unwrap_or_default(),
+                export.path.display()
+            );
+            export_failed = true;
+        }
     }
     print_summary(&app, config.json);
     match app.stop_signal {
         Some(signal) => 128 + signal,
-        None if app.tally.has_errors() => 1,
+        None if app.tally.has_errors() || export_failed => 1,
         None => 0,
     }
 }
 
-fn submit(scanner: &Scanner, app: &mut App, root: PathBuf) {
-    if let Ok(id) = scanner.submit(&root) {
-        let root: Arc<Path> = Arc::from(root);
-        update(app, Msg::Submitted { id, root });
+fn submit(scanner: &Scanner, root: PathBuf, keep_tree: bool) -> Performed {
+    match scanner.submit_with(&root, JobOptions { keep_tree }) {
+        Ok(id) => Performed::Reply(Msg::Submitted {
+            id,
+            root: Arc::from(root),
+            keep_tree,
+        }),
+        Err(_) => Performed::Done,
     }
 }
 
@@ -116,6 +167,7 @@ fn drive(
     scanner: &Scanner,
     events: &Receiver<ScanEvent>,
     signals: &SignalChannel,
+    exporter: &mut Exporter,
     config: &Config,
 ) -> io::Result<Exit> {
     // `Terminal::clear` would ask the terminal for the cursor position, on
@@ -174,6 +226,7 @@ fn drive(
                     messages.extend(events.try_iter().take(EVENT_BATCH).map(Msg::Scan));
                 }
             },
+            recv(exporter.results) -> answer => messages.extend(answer.ok()),
             recv(signals.receiver()) -> signal => match signal {
                 Ok(SIGWINCH) => messages.push(Msg::Resize),
                 Ok(signal) => messages.push(Msg::Signal(signal)),
@@ -186,7 +239,7 @@ fn drive(
             while !actions.is_empty() {
                 let mut follow_ups = Vec::new();
                 for action in actions {
-                    match perform(action, scanner, home.as_deref()) {
+                    match perform(action, scanner, home.as_deref(), app, exporter) {
                         Performed::Reply(msg) => follow_ups.push(msg),
                         Performed::Exit(exit) => {
                             input.finish();
@@ -210,7 +263,13 @@ enum Performed {
     Exit(Exit),
 }
 
-fn perform(action: Action, scanner: &Scanner, home: Option<&Path>) -> Performed {
+fn perform(
+    action: Action,
+    scanner: &Scanner,
+    home: Option<&Path>,
+    app: &App,
+    exporter: &mut Exporter,
+) -> Performed {
     match action {
         Action::CheckRoot(input) => {
             let result = prompt::resolve(&input, home);
@@ -220,12 +279,18 @@ fn perform(action: Action, scanner: &Scanner, home: Option<&Path>) -> Performed 
             let names = prompt::candidates(&typed, home);
             Performed::Reply(Msg::Completions { typed, names })
         }
-        Action::Submit(root) => match scanner.submit(&root) {
-            Ok(id) => Performed::Reply(Msg::Submitted {
-                id,
-                root: Arc::from(root),
-            }),
-            Err(_) => Performed::Done,
+        Action::Submit { root, keep_tree } => submit(scanner, root, keep_tree),
+        Action::CheckExport(input) => {
+            let result = prompt::resolve_export(&input, home);
+            Performed::Reply(Msg::ExportChecked { input, result })
+        }
+        Action::WriteExport {
+            job,
+            path,
+            overwrite,
+        } => match start_export(app, exporter, job, path, overwrite) {
+            Some(failed) => Performed::Reply(failed),
+            None => Performed::Done,
         },
         Action::Cancel(job) => {
             scanner.cancel(job);
@@ -248,6 +313,27 @@ fn perform(action: Action, scanner: &Scanner, home: Option<&Path>) -> Performed 
             Performed::Done
         }
         Action::Exit(exit) => Performed::Exit(exit),
+    }
+}
+
+/// Starts writing the tree of `job`; the answer if it cannot start.
+fn start_export(
+    app: &App,
+    exporter: &mut Exporter,
+    job: JobId,
+    path: PathBuf,
+    overwrite: bool,
+) -> Option<Msg> {
+    match app.tally.job(job).and_then(|j| j.tree.clone()) {
+        Some(tree) => {
+            exporter.start(job, tree, path, overwrite);
+            None
+        }
+        None => Some(Msg::Exported {
+            job,
+            path,
+            result: Err("the scan kept no tree to export".to_owned()),
+        }),
     }
 }
 

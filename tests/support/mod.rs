@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod ncdu_json;
 pub mod oracle;
 pub mod treegen;
 

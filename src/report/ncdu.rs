@@ -1,0 +1,227 @@
+//! The scanned tree in ncdu's JSON export format (major 1, minor 2), which
+//! `ncdu -f FILE` and `gdu -f FILE` open for browsing. Written the way ncdu
+//! writes it: a directory is an array whose first element is its own info;
+//! sizes are each entry's own; `dev` where it changes; hard links carry
+//! `ino`, `hlnkc` and `nlink` so they count once; names are raw bytes with
+//! only `"`, `\` and control characters escaped (ncdu writes names that are
+//! not UTF-8 as they are, and reads them back the same).
+
+use std::fs::Permissions;
+use std::io::{self, BufWriter, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::scan::{DirNode, Entry, EntryKind, KeptTree, NOT_READ};
+
+/// Why an export cannot be written, found before scanning.
+pub fn check_target(path: &Path, force: bool) -> Result<(), String> {
+    if path.is_dir() {
+        return Err(format!("{} is a directory", path.display()));
+    }
+    if path.exists() && !force {
+        return Err(format!(
+            "{} exists; use --force to overwrite it",
+            path.display()
+        ));
+    }
+    let parent = parent_dir(path);
+    if !parent.is_dir() {
+        return Err(format!(
+            "no directory {} to write {} in",
+            parent.display(),
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Writes `tree` to `path` atomically: into a temporary file beside it,
+/// synced, then renamed over it. Without `force`, an existing file is kept
+/// and the write fails.
+pub fn write(tree: &KeptTree, path: &Path, force: bool) -> io::Result<()> {
+    let mut file = tempfile::Builder::new()
+        .prefix(".dirdash-export-")
+        .permissions(Permissions::from_mode(0o666))
+        .tempfile_in(parent_dir(path))?;
+    {
+        let mut out = BufWriter::with_capacity(1 << 18, file.as_file_mut());
+        write_tree(tree, &mut out)?;
+        out.flush()?;
+    }
+    file.as_file().sync_data()?;
+    let persisted = if force {
+        file.persist(path)
+    } else {
+        file.persist_noclobber(path)
+    };
+    persisted.map(drop).map_err(|e| e.error)
+}
+
+/// The whole document.
+pub fn write_tree(tree: &KeptTree, out: &mut impl Write) -> io::Result<()> {
+    let timestamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    out.write_all(b"[1,2,{\"progname\":\"dirdash\",\"progver\":\"")?;
+    out.write_all(env!("CARGO_PKG_VERSION").as_bytes())?;
+    out.write_all(b"\",\"timestamp\":")?;
+    number(out, timestamp)?;
+    out.write_all(b"},\n")?;
+
+    let root = tree.root_info();
+    tree.with_nodes(|nodes| {
+        let node = |id: u32| nodes.get(id as usize).and_then(Option::as_ref);
+        let root_node = node(0);
+        out.write_all(b"[{\"name\":")?;
+        string(out, tree.root.as_os_str().as_bytes())?;
+        sizes(out, root.asize, root.dsize)?;
+        out.write_all(b",\"dev\":")?;
+        number(out, root.dev)?;
+        if root_node.is_none_or(|n| n.read_error) {
+            out.write_all(b",\"read_error\":true")?;
+        }
+        out.write_all(b"}")?;
+
+        // Directories being written, each with the index of its next entry;
+        // a stack, not recursion: trees can be deeper than a thread's stack.
+        let mut open: Vec<(&DirNode, usize)> = root_node.map(|n| (n, 0)).into_iter().collect();
+        while let Some((dir, next)) = open.last_mut() {
+            let dir: &DirNode = dir;
+            let Some((name, entry)) = dir.get(*next) else {
+                out.write_all(b"]")?;
+                open.pop();
+                continue;
+            };
+            *next += 1;
+            out.write_all(b",\n")?;
+            if entry.kind != EntryKind::Dir {
+                leaf(out, name, entry)?;
+                continue;
+            }
+            out.write_all(b"[{\"name\":")?;
+            string(out, name)?;
+            if entry.other_fs {
+                // ncdu lists such a directory without sizes or contents.
+                out.write_all(b",\"excluded\":\"otherfs\"}]")?;
+                continue;
+            }
+            sizes(out, entry.asize, entry.dsize)?;
+            let contents = (entry.node != NOT_READ).then(|| node(entry.node)).flatten();
+            match contents {
+                Some(child) => {
+                    if child.dev != dir.dev {
+                        out.write_all(b",\"dev\":")?;
+                        number(out, child.dev)?;
+                    }
+                    if child.read_error {
+                        out.write_all(b",\"read_error\":true")?;
+                    }
+                    out.write_all(b"}")?;
+                    open.push((child, 0));
+                }
+                // Queued but never read: the scan was stopped first.
+                None => out.write_all(b",\"read_error\":true}]")?,
+            }
+        }
+        if root_node.is_none() {
+            out.write_all(b"]")?;
+        }
+        out.write_all(b"]\n")
+    })
+}
+
+/// A file, link, socket... or an entry that could not be stat'ed.
+fn leaf(out: &mut impl Write, name: &[u8], entry: &Entry) -> io::Result<()> {
+    out.write_all(b"{\"name\":")?;
+    string(out, name)?;
+    if entry.kind == EntryKind::Unreadable {
+        return out.write_all(b",\"read_error\":true}");
+    }
+    sizes(out, entry.asize, entry.dsize)?;
+    if entry.kind == EntryKind::Other {
+        out.write_all(b",\"notreg\":true")?;
+    }
+    if entry.nlink > 1 {
+        out.write_all(b",\"ino\":")?;
+        number(out, entry.ino)?;
+        out.write_all(b",\"hlnkc\":true,\"nlink\":")?;
+        number(out, u64::from(entry.nlink))?;
+    }
+    out.write_all(b"}")
+}
+
+/// `asize` and `dsize`, left out when zero, as ncdu does.
+fn sizes(out: &mut impl Write, asize: u64, dsize: u64) -> io::Result<()> {
+    if asize > 0 {
+        out.write_all(b",\"asize\":")?;
+        number(out, asize)?;
+    }
+    if dsize > 0 {
+        out.write_all(b",\"dsize\":")?;
+        number(out, dsize)?;
+    }
+    Ok(())
+}
+
+fn number(out: &mut impl Write, n: u64) -> io::Result<()> {
+    out.write_all(itoa::Buffer::new().format(n).as_bytes())
+}
+
+/// A JSON string of raw bytes, escaped as ncdu escapes them.
+fn string(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    out.write_all(b"\"")?;
+    let mut plain_from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f | 0x7f => b"",
+            _ => continue,
+        };
+        out.write_all(&bytes[plain_from..i])?;
+        if escape.is_empty() {
+            write!(out, "\\u{b:04x}")?;
+        } else {
+            out.write_all(escape)?;
+        }
+        plain_from = i + 1;
+    }
+    out.write_all(&bytes[plain_from..])?;
+    out.write_all(b"\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn escaped(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        string(&mut out, bytes).unwrap();
+        out
+    }
+
+    #[test]
+    fn names_are_escaped_as_ncdu_escapes_them() {
+        assert_eq!(escaped(b"plain"), b"\"plain\"");
+        assert_eq!(escaped(b"q\"b\\s"), b"\"q\\\"b\\\\s\"");
+        assert_eq!(escaped(b"new\nline\ttab"), b"\"new\\nline\\ttab\"");
+        assert_eq!(escaped(b"\x01ctl\x7fdel"), b"\"\\u0001ctl\\u007fdel\"");
+        // Bytes from 0x80 up, valid UTF-8 or not, are written as they are.
+        assert_eq!(escaped(b"bad\xff\xfe"), b"\"bad\xff\xfe\"");
+        assert_eq!(escaped("é".as_bytes()), "\"é\"".as_bytes());
+    }
+}

@@ -1,0 +1,335 @@
+//! `--export`: the scanned tree in ncdu's format, read back by the real
+//! ncdu (and gdu), written atomically, never over a file without --force,
+//! and a failed write loses nothing else.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use support::ncdu_json::{self, Item, Value};
+use support::oracle;
+use support::{Shape, Spec, tree};
+
+fn dirdash<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dirdash"))
+        .args(args)
+        .output()
+        .expect("run dirdash")
+}
+
+fn hostile() -> (PathBuf, support::Made) {
+    tree(Spec {
+        files: 2_000,
+        seed: 3,
+        shape: Shape::Mixed,
+        hostile: true,
+    })
+}
+
+fn export(root: &Path, file: &Path) {
+    let out = dirdash([
+        OsStr::new("--headless"),
+        OsStr::new("--export"),
+        file.as_os_str(),
+        root.as_os_str(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn relative(root: &Path, path: &Path) -> Vec<u8> {
+    path.strip_prefix(root)
+        .unwrap()
+        .as_os_str()
+        .as_bytes()
+        .to_vec()
+}
+
+/// `ncdu -f FILE -o OUT`: ncdu's own re-export of what it read. ncdu exits 0
+/// even when it fails to parse, so its stderr must be empty too.
+fn ncdu_reexport(file: &Path, dir: &Path) -> Value {
+    let out_file = dir.join("reexport.json");
+    let out = Command::new("ncdu")
+        .arg("-0")
+        .arg("-f")
+        .arg(file)
+        .arg("-o")
+        .arg(&out_file)
+        .output()
+        .expect("ncdu is installed (.ci/run installs it)");
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "ncdu: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ncdu_json::parse(&std::fs::read(&out_file).unwrap()).expect("ncdu's re-export parses")
+}
+
+#[test]
+fn ncdu_reads_the_export_back_with_the_same_files_sizes_and_names() {
+    let (root, made) = hostile();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    export(&root, &file);
+    let (root_info, items) = ncdu_json::items(&ncdu_reexport(&file, dir.path()));
+    assert_eq!(root_info.name(), root.as_os_str().as_bytes());
+
+    // Everything walkdir can reach is there, with its size and kind.
+    let walked = oracle::walk(&root, &["longpath"]);
+    for entry in walkdir::WalkDir::new(&root)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "longpath")
+    {
+        let entry = entry.unwrap();
+        let rel = relative(&root, entry.path());
+        let item = items
+            .get(&rel)
+            .unwrap_or_else(|| panic!("{:?} missing", entry.path()));
+        let meta = entry.metadata().unwrap();
+        let ft = entry.file_type();
+        assert_eq!(item.dir, ft.is_dir(), "{:?}", entry.path());
+        assert_eq!(
+            item.info.flag("notreg"),
+            !ft.is_dir() && !ft.is_file(),
+            "{:?}",
+            entry.path()
+        );
+        assert_eq!(item.info.u64("asize"), meta.len(), "{:?}", entry.path());
+        assert_eq!(
+            item.info.u64("dsize"),
+            meta.blocks() * 512,
+            "{:?}",
+            entry.path()
+        );
+    }
+    let files: BTreeSet<Vec<u8>> = items
+        .iter()
+        .filter(|(_, i)| !i.dir && !i.info.flag("notreg"))
+        .map(|(p, _)| p.clone())
+        .collect();
+    assert_eq!(
+        files.len() as u64,
+        made.files,
+        "every regular file, the one beyond PATH_MAX too"
+    );
+    let reachable: BTreeSet<Vec<u8>> = walked.files.iter().map(|p| relative(&root, p)).collect();
+    assert!(reachable.is_subset(&files));
+    let deep: Vec<&Vec<u8>> = files.difference(&reachable).collect();
+    assert_eq!(deep.len(), 1);
+    assert!(deep[0].ends_with(b"/deep_file") && deep[0].len() > 4096);
+    assert_eq!(items[deep[0]].info.u64("asize"), 10);
+
+    // Names that are not UTF-8 or hold newlines come back byte for byte.
+    for name in [
+        &b"hostile/bad_\xff\xfe_name"[..],
+        b"hostile/new\nline",
+        b"hostile/latin1_\xe9t\xe9",
+    ] {
+        assert!(
+            items.contains_key(name),
+            "{:?}",
+            String::from_utf8_lossy(name)
+        );
+    }
+
+    // ncdu knows the four links of target.txt are one inode.
+    let links: Vec<&Item> = ["target.txt", "hardlink_0", "hardlink_1", "hardlink_2"]
+        .iter()
+        .map(|n| &items[format!("hostile/{n}").as_bytes()])
+        .collect();
+    let ino = links[0].info.u64("ino");
+    assert!(ino > 0);
+    for link in &links {
+        assert_eq!(
+            (
+                link.info.u64("ino"),
+                link.info.u64("nlink"),
+                link.info.flag("hlnkc")
+            ),
+            (ino, 4, true)
+        );
+    }
+
+    // And counting each inode once, it adds up to du's disk usage.
+    let mut seen = HashSet::new();
+    let mut disk = root_info.u64("dsize");
+    for item in items.values() {
+        let ino = item.info.u64("ino");
+        if ino == 0 || seen.insert(ino) {
+            disk += item.info.u64("dsize");
+        }
+    }
+    assert_eq!(disk, oracle::du(&root));
+}
+
+#[test]
+fn gdu_reads_the_export_and_lists_the_same_top_level() {
+    let (root, _) = tree(Spec {
+        files: 5_000,
+        seed: 8,
+        shape: Shape::Mixed,
+        hostile: false,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    export(&root, &file);
+    let out = Command::new("gdu")
+        .args(["-n", "-p", "-c", "-a", "--no-prefix", "-f"])
+        .arg(&file)
+        .output()
+        .expect("gdu is installed (.ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "gdu: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed: BTreeMap<String, u64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut parts = l.split_whitespace();
+            let size = parts.next().unwrap().parse().unwrap();
+            (parts.next().unwrap().to_owned(), size)
+        })
+        .collect();
+    // gdu gives a directory 4096 bytes of its own, whatever it is.
+    let mut expected = BTreeMap::new();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            let walked = oracle::walk(&entry.path(), &[]);
+            expected.insert(
+                format!("/{name}"),
+                walked.counts.bytes + 4096 * (1 + walked.counts.dirs),
+            );
+        } else {
+            expected.insert(name, entry.metadata().unwrap().len());
+        }
+    }
+    assert_eq!(listed, expected);
+}
+
+#[test]
+fn an_existing_file_is_kept_unless_forced() {
+    let (root, _) = hostile();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    std::fs::write(&file, b"precious").unwrap();
+    let out = dirdash([
+        OsStr::new("--headless"),
+        OsStr::new("--export"),
+        file.as_os_str(),
+        root.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists; use --force"));
+    assert_eq!(std::fs::read(&file).unwrap(), b"precious");
+
+    let out = dirdash([
+        OsStr::new("--headless"),
+        OsStr::new("--force"),
+        OsStr::new("--export"),
+        file.as_os_str(),
+        root.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read(&file).unwrap().starts_with(b"[1,2,{"));
+    // Atomic: nothing but the export is left beside it.
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1);
+}
+
+#[test]
+fn export_takes_one_root() {
+    let (root, _) = hostile();
+    let file = tempfile::tempdir().unwrap().path().join("x.json");
+    let out = dirdash([
+        OsStr::new("--headless"),
+        OsStr::new("--export"),
+        file.as_os_str(),
+        root.as_os_str(),
+        root.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("one DIR"));
+}
+
+/// A write that fails when the file is written (not before the scan): the
+/// error names the file, the summary is still printed, the exit code is 1.
+fn assert_failed_write_kept_the_summary(out: &Output, file: &Path, reason: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("cannot write the export {}", file.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains(reason), "{stderr}");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the summary");
+    assert_eq!(summary["jobs"][0]["state"], "done");
+    assert!(summary["jobs"][0]["files"].as_u64().unwrap() > 0);
+    assert!(!file.exists());
+}
+
+#[test]
+fn a_write_without_permission_is_reported_and_the_summary_kept() {
+    let (root, _) = hostile();
+    let dir = tempfile::tempdir().unwrap();
+    // Readable by everyone, writable by its owner only; then run as nobody.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let file = dir.path().join("export.json");
+    let bin = env!("CARGO_BIN_EXE_dirdash");
+    let mut cmd = if rustix::process::geteuid().is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
+            .arg(bin);
+        c
+    } else {
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+        Command::new(bin)
+    };
+    let out = cmd
+        .args(["--headless", "--json", "--export"])
+        .arg(&file)
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_failed_write_kept_the_summary(&out, &file, "Permission denied");
+}
+
+#[test]
+fn a_full_disk_is_reported_and_the_summary_kept() {
+    let (root, _) = hostile();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    // A 16 KiB filesystem in a private mount namespace.
+    let mut unshare = Command::new("unshare");
+    if !rustix::process::geteuid().is_root() {
+        unshare.arg("--map-root-user");
+    }
+    let out = unshare
+        .args(["--mount", "sh", "-c"])
+        .arg(r#"mount -t tmpfs -o size=16k none "$1" && exec "$2" --headless --json --export "$1/export.json" "$3""#)
+        .arg("sh")
+        .arg(dir.path())
+        .arg(env!("CARGO_BIN_EXE_dirdash"))
+        .arg(&root)
+        .output()
+        .expect("unshare (util-linux)");
+    assert_failed_write_kept_the_summary(&out, &file, "No space left on device");
+}
