@@ -18,8 +18,8 @@ pub struct Exporter {
     running: Vec<JoinHandle<()>>,
 }
 
-impl Exporter {
-    pub fn new() -> Exporter {
+impl Default for Exporter {
+    fn default() -> Exporter {
         let (sender, results) = unbounded();
         Exporter {
             sender,
@@ -27,7 +27,9 @@ impl Exporter {
             running: Vec::new(),
         }
     }
+}
 
+impl Exporter {
     pub fn start(&mut self, job: JobId, tree: Arc<KeptTree>, path: PathBuf, overwrite: bool) {
         let sender = self.sender.clone();
         let spawned = std::thread::Builder::new()

@@ -77,7 +77,7 @@ pub fn run(options: Options, config: Config) -> i32 {
         app.open_prompt();
     }
 
-    let mut exporter = Exporter::new();
+    let mut exporter = Exporter::default();
     let exit = match TerminalGuard::enter() {
         Ok(guard) => {
             let exit = drive(
