@@ -28,6 +28,7 @@ fn busy_app() -> App {
             Msg::Submitted {
                 id: JobId(id),
                 root,
+                keep_tree: false,
             },
         );
         update(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dirdash::scan::{JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId};
-use dirdash::tui::app::{Action, App, Msg, Screen, update};
+use dirdash::tui::app::{Action, App, ExportRefusal, Msg, Screen, update};
 use dirdash::tui::theme::Theme;
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -68,13 +68,29 @@ fn perform(action: Action, next_id: &mut u32) -> Vec<Msg> {
             typed,
             names: vec!["aa".into(), "ab".into()],
         }],
-        Action::Submit(root) => {
+        Action::Submit { root, keep_tree } => {
             *next_id += 1;
             vec![Msg::Submitted {
                 id: JobId(*next_id),
                 root: Arc::from(root),
+                keep_tree,
             }]
         }
+        Action::CheckExport(input) => {
+            let result = if input.ends_with('z') {
+                Err(ExportRefusal::Exists(PathBuf::from(format!(
+                    "/out/{input}"
+                ))))
+            } else {
+                Ok(PathBuf::from(format!("/out/{input}")))
+            };
+            vec![Msg::ExportChecked { input, result }]
+        }
+        Action::WriteExport { job, path, .. } => vec![Msg::Exported {
+            job,
+            path,
+            result: Err("disk full".into()),
+        }],
         Action::SetThreads(n) => vec![Msg::Threads(n)],
         Action::Stop => vec![Msg::Scan(ScanEvent::Stopped)],
         Action::Cancel(_) | Action::Pause | Action::Resume | Action::Exit(_) => vec![],

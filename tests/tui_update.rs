@@ -37,6 +37,7 @@ fn submitted(app: &mut App, id: u32, root: &str) -> JobId {
         Msg::Submitted {
             id,
             root: Arc::from(Path::new(root)),
+            keep_tree: false,
         },
     );
     id
@@ -155,7 +156,13 @@ fn the_prompt_checks_then_queues_a_directory_and_closes() {
             result: Ok(PathBuf::from("/home/u/src")),
         },
     );
-    assert_eq!(actions, [Action::Submit(PathBuf::from("/home/u/src"))]);
+    assert_eq!(
+        actions,
+        [Action::Submit {
+            root: PathBuf::from("/home/u/src"),
+            keep_tree: false
+        }]
+    );
     assert!(app.prompt.is_none());
 }
 
@@ -207,7 +214,13 @@ fn a_directory_already_queued_is_refused() {
             result: Ok(PathBuf::from("/data")),
         },
     );
-    assert_eq!(actions, [Action::Submit(PathBuf::from("/data"))]);
+    assert_eq!(
+        actions,
+        [Action::Submit {
+            root: PathBuf::from("/data"),
+            keep_tree: false
+        }]
+    );
 }
 
 #[test]

@@ -49,6 +49,7 @@ fn busy_app(theme: Theme) -> App {
             Msg::Submitted {
                 id: JobId(i as u32 + 1),
                 root: Arc::from(Path::new(*root)),
+                keep_tree: false,
             },
         );
     }
