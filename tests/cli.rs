@@ -121,8 +121,16 @@ fn the_json_summary_follows_the_schema_and_equals_the_oracle() {
         // Version 2: what the files are like (exact values: engine_stats.rs).
         let largest = job["largest_files"].as_array().unwrap();
         assert_eq!(largest.len(), 20);
-        assert!(largest.windows(2).all(|w| u(&w[0]["bytes"]) >= u(&w[1]["bytes"])));
-        assert!(largest.iter().all(|f| f["path"].is_string() && f["disk_bytes"].is_u64()));
+        assert!(
+            largest
+                .windows(2)
+                .all(|w| u(&w[0]["bytes"]) >= u(&w[1]["bytes"]))
+        );
+        assert!(
+            largest
+                .iter()
+                .all(|f| f["path"].is_string() && f["disk_bytes"].is_u64())
+        );
         let exts = job["extensions"].as_array().unwrap();
         assert_eq!(exts.iter().map(|e| u(&e["files"])).sum::<u64>(), c.files);
         assert_eq!(exts.iter().map(|e| u(&e["bytes"])).sum::<u64>(), c.bytes);
@@ -130,7 +138,10 @@ fn the_json_summary_follows_the_schema_and_equals_the_oracle() {
         assert_eq!(histogram.len(), 12);
         assert_eq!(histogram[0]["lt"], 1024);
         assert!(histogram[11]["lt"].is_null());
-        assert_eq!(histogram.iter().map(|b| u(&b["files"])).sum::<u64>(), c.files);
+        assert_eq!(
+            histogram.iter().map(|b| u(&b["files"])).sum::<u64>(),
+            c.files
+        );
         assert!(job["mtime_min"].as_i64().unwrap() <= job["mtime_max"].as_i64().unwrap());
     }
     let workers = doc["workers"].as_array().unwrap();

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
-use dirdash::scan::{JobEnd, JobId, Options, ScanEvent, Scanner, Totals};
+use dirdash::scan::{JobEnd, JobId, JobStats, Options, ScanEvent, Scanner, Totals};
 
 pub use treegen::{Made, Shape, Spec};
 
@@ -68,6 +68,8 @@ pub struct Outcome {
     pub summed: HashMap<JobId, Totals>,
     /// Per job: directories read, summed over workers.
     pub dirs_read: HashMap<JobId, u64>,
+    /// Per job: the merge of its progress statistics.
+    pub stats: HashMap<JobId, JobStats>,
     pub errors: Vec<(JobId, PathBuf, String)>,
     pub files: Vec<PathBuf>,
     pub panics: Vec<String>,
@@ -87,6 +89,7 @@ impl Outcome {
                 }
                 *self.summed.entry(p.job).or_default() += p.delta;
                 *self.dirs_read.entry(p.job).or_default() += p.dirs_read;
+                self.stats.entry(p.job).or_default().merge(&p.stats);
             }
             ScanEvent::Error(e) => {
                 if self.ends.contains_key(&e.job) {
