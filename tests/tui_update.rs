@@ -8,7 +8,9 @@ use dirdash::scan::{
     JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId, WorkerState,
     WorkerStatus,
 };
-use dirdash::tui::app::{Action, App, Exit, Msg, RECENT_ERRORS, Screen, update};
+use dirdash::tui::app::{
+    Action, App, Exit, ExportRefusal, ExportState, Msg, RECENT_ERRORS, Screen, update,
+};
 use dirdash::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -424,4 +426,205 @@ fn ticks_mark_the_screen_dirty_only_while_something_moves() {
         },
     );
     assert!(app.dirty, "elapsed time moves while scanning");
+}
+
+fn finished_with_tree(app: &mut App, job: JobId, root: &str) -> Vec<Action> {
+    // A kept tree, as the engine hands it over at the end of a job.
+    let tree = dirdash::scan::KeptTree::for_tests(Arc::from(Path::new(root)));
+    update(
+        app,
+        Msg::Scan(ScanEvent::JobFinished(JobEnd {
+            job,
+            state: JobState::Done,
+            totals: Totals::default(),
+            elapsed: Duration::from_millis(5),
+            stats: Default::default(),
+            tree: Some(Arc::new(tree)),
+        })),
+    )
+}
+
+fn enter_export_path(app: &mut App, path: &str) -> Vec<Action> {
+    // Replace the suggested name.
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    typed(app, path);
+    key(app, KeyCode::Enter)
+}
+
+#[test]
+fn e_asks_for_a_file_name_suggesting_one_from_the_root() {
+    let mut app = app();
+    let job = submitted(&mut app, 1, "/data/photos");
+    finished_with_tree(&mut app, job, "/data/photos");
+    ch(&mut app, 'e');
+    assert_eq!(app.prompt.as_ref().unwrap().value(), "photos.ncdu.json");
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        [Action::CheckExport("photos.ncdu.json".into())]
+    );
+}
+
+#[test]
+fn exporting_a_job_that_kept_its_tree_writes_it_and_reports_the_result() {
+    let mut app = app();
+    let job = JobId(1);
+    update(
+        &mut app,
+        Msg::Submitted {
+            id: job,
+            root: Arc::from(Path::new("/data")),
+            keep_tree: true,
+        },
+    );
+    finished_with_tree(&mut app, job, "/data");
+    ch(&mut app, 'e');
+    assert_eq!(
+        enter_export_path(&mut app, "/tmp/x.json"),
+        [Action::CheckExport("/tmp/x.json".into())]
+    );
+    let actions = update(
+        &mut app,
+        Msg::ExportChecked {
+            input: "/tmp/x.json".into(),
+            result: Ok(PathBuf::from("/tmp/x.json")),
+        },
+    );
+    assert_eq!(
+        actions,
+        [Action::WriteExport {
+            job,
+            path: PathBuf::from("/tmp/x.json"),
+            overwrite: false
+        }]
+    );
+    assert!(app.prompt.is_none());
+    assert_eq!(app.exports[&job].state, ExportState::Writing);
+    update(
+        &mut app,
+        Msg::Exported {
+            job,
+            path: PathBuf::from("/tmp/x.json"),
+            result: Ok(()),
+        },
+    );
+    assert_eq!(app.exports[&job].state, ExportState::Written);
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("exported /data to /tmp/x.json")
+    );
+}
+
+#[test]
+fn an_existing_export_file_is_replaced_only_after_a_second_enter() {
+    let mut app = app();
+    let job = submitted(&mut app, 1, "/data");
+    finished_with_tree(&mut app, job, "/data");
+    ch(&mut app, 'e');
+    enter_export_path(&mut app, "/tmp/old.json");
+    let exists = || Msg::ExportChecked {
+        input: "/tmp/old.json".into(),
+        result: Err(ExportRefusal::Exists(PathBuf::from("/tmp/old.json"))),
+    };
+    assert!(update(&mut app, exists()).is_empty());
+    assert!(
+        app.prompt
+            .as_ref()
+            .unwrap()
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("Enter again to replace")
+    );
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        update(&mut app, exists()),
+        [Action::WriteExport {
+            job,
+            path: PathBuf::from("/tmp/old.json"),
+            overwrite: true
+        }]
+    );
+}
+
+#[test]
+fn a_job_that_kept_no_tree_is_scanned_again_and_exported_when_done() {
+    let mut app = app();
+    let first = submitted(&mut app, 1, "/data");
+    finished(&mut app, first, JobState::Done, 3);
+    ch(&mut app, 'e');
+    enter_export_path(&mut app, "/tmp/x.json");
+    let actions = update(
+        &mut app,
+        Msg::ExportChecked {
+            input: "/tmp/x.json".into(),
+            result: Ok(PathBuf::from("/tmp/x.json")),
+        },
+    );
+    assert_eq!(
+        actions,
+        [Action::Submit {
+            root: PathBuf::from("/data"),
+            keep_tree: true
+        }]
+    );
+    let again = JobId(2);
+    update(
+        &mut app,
+        Msg::Submitted {
+            id: again,
+            root: Arc::from(Path::new("/data")),
+            keep_tree: true,
+        },
+    );
+    assert_eq!(app.exports[&again].state, ExportState::Waiting);
+    assert_eq!(
+        finished_with_tree(&mut app, again, "/data"),
+        [Action::WriteExport {
+            job: again,
+            path: PathBuf::from("/tmp/x.json"),
+            overwrite: false
+        }]
+    );
+}
+
+#[test]
+fn export_on_the_command_line_without_a_dir_applies_to_the_first_directory_added() {
+    let mut app = app();
+    app.export_next = Some((PathBuf::from("/tmp/first.json"), false));
+    ch(&mut app, 'a');
+    typed(&mut app, "/data");
+    key(&mut app, KeyCode::Enter);
+    let actions = update(
+        &mut app,
+        Msg::RootChecked {
+            input: "/data".into(),
+            result: Ok(PathBuf::from("/data")),
+        },
+    );
+    assert_eq!(
+        actions,
+        [Action::Submit {
+            root: PathBuf::from("/data"),
+            keep_tree: true
+        }]
+    );
+    update(
+        &mut app,
+        Msg::Submitted {
+            id: JobId(1),
+            root: Arc::from(Path::new("/data")),
+            keep_tree: true,
+        },
+    );
+    assert_eq!(
+        app.exports[&JobId(1)].path,
+        PathBuf::from("/tmp/first.json")
+    );
+    assert!(app.export_next.is_none(), "only the first");
 }

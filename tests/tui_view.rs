@@ -10,7 +10,8 @@ use dirdash::scan::{
     JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId, WorkerState,
     WorkerStatus,
 };
-use dirdash::tui::app::{App, Msg, Screen, update};
+use dirdash::scan::{JobStats, extension_of};
+use dirdash::tui::app::{App, Export, ExportState, Msg, Screen, update};
 use dirdash::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -29,6 +30,45 @@ fn ms(n: u64) -> Duration {
 
 fn key(app: &mut App, code: KeyCode) {
     update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+/// What the photo archive's files look like: a few large videos, many
+/// pictures, some sidecar files.
+fn photo_stats() -> JobStats {
+    let mut stats = JobStats::default();
+    let mut ext = Vec::new();
+    let mut file = |name: String, bytes: u64| {
+        extension_of(name.as_bytes(), &mut ext);
+        let path = PathBuf::from(format!("/mnt/nfs/archive/2024/photos/{name}"));
+        stats.add_file(
+            &ext,
+            bytes,
+            bytes / 2,
+            1_700_000_000 + bytes as i64 % 1000,
+            0,
+            || path,
+        );
+    };
+    for i in 0..40u64 {
+        file(
+            format!("trips/2024-0{}/VID_{i:04}.MP4", i % 9 + 1),
+            (900 + i * 37) << 20,
+        );
+    }
+    for i in 0..900u64 {
+        file(
+            format!("trips/2024-0{}/IMG_{i:04}.jpg", i % 9 + 1),
+            (3_000 + i * 11) << 10,
+        );
+    }
+    for i in 0..300u64 {
+        file(
+            format!("trips/2024-0{}/IMG_{i:04}.xmp", i % 9 + 1),
+            2_000 + i,
+        );
+    }
+    file("README".to_owned(), 120);
+    stats
 }
 
 /// A scan in full swing: 16 workers (two stuck), five jobs in every state,
@@ -96,7 +136,7 @@ fn busy_app(theme: Theme) -> App {
             },
             dirs_read: 0,
             entries: 0,
-            stats: Default::default(),
+            stats: Box::new(photo_stats()),
         })),
     );
     for i in 0..3 {
@@ -159,6 +199,14 @@ fn busy_app(theme: Theme) -> App {
         })
         .collect();
     update(&mut app, Msg::Tick { now, workers });
+    app.exports.insert(
+        JobId(2),
+        Export {
+            path: PathBuf::from("/home/ada/photos.ncdu.json"),
+            overwrite: false,
+            state: ExportState::Waiting,
+        },
+    );
     app.rates.total = 254_321;
     app.rates.history = (0..60).map(|i| (i * 7_919 % 300_000) as u64).collect();
     for id in 0..16 {
@@ -232,6 +280,22 @@ fn the_job_detail_shows_totals_and_errors() {
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Detail(JobId(2)));
+    insta::assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn the_job_detail_at_160x50() {
+    let mut app = busy_app(Theme::new(true));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(draw(&app, 160, 50).backend());
+}
+
+#[test]
+fn the_export_prompt_suggests_a_file_name() {
+    let mut app = busy_app(Theme::new(true));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('e'));
     insta::assert_snapshot!(draw(&app, 80, 24).backend());
 }
 

@@ -150,6 +150,12 @@ impl KeptTree {
         nodes[at] = Some(node);
     }
 
+    /// An empty tree, for tests of code that hands trees around.
+    #[doc(hidden)]
+    pub fn for_tests(root: Arc<Path>) -> KeptTree {
+        KeptTree::new(root)
+    }
+
     pub fn root_info(&self) -> RootInfo {
         *lock(&self.root_info)
     }

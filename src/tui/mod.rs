@@ -1,6 +1,7 @@
 //! The interactive dashboard.
 
 pub mod app;
+pub mod detail;
 pub mod exporter;
 pub mod fit;
 pub mod input;

@@ -9,7 +9,7 @@ use ratatui::widgets::{
     Block, Borders, Cell, Clear, Paragraph, Row, Sparkline, Table, TableState, Widget,
 };
 
-use super::app::{App, STUCK_AFTER, Screen};
+use super::app::{App, Asking, STUCK_AFTER, Screen};
 use super::fit::{elide_middle, truncate_end};
 use super::theme::Theme;
 use crate::report::{JobRecord, text, units};
@@ -33,7 +33,7 @@ impl Widget for &App {
         totals_line(self, totals, buf);
         match self.screen {
             Screen::Dashboard => dashboard(self, body, buf),
-            Screen::Detail(job) => detail(self, job, body, buf),
+            Screen::Detail(job) => super::detail::render(self, job, body, buf),
             Screen::Errors => error_list(self, body, buf),
         }
         if let Some(n) = &self.notice {
@@ -111,7 +111,7 @@ fn dashboard(app: &App, area: Rect, buf: &mut Buffer) {
     activity_panel(app, activity, buf);
 }
 
-fn section(title: &str, theme: &Theme) -> Block<'static> {
+pub(super) fn section(title: &str, theme: &Theme) -> Block<'static> {
     Block::new()
         .borders(Borders::TOP)
         .border_style(theme.dim)
@@ -199,7 +199,7 @@ fn workers_table(app: &App, area: Rect, buf: &mut Buffer) {
         .render(inner, buf);
 }
 
-fn job_state(app: &App, job: &JobRecord) -> (&'static str, Style) {
+pub(super) fn job_state(app: &App, job: &JobRecord) -> (&'static str, Style) {
     let t = &app.theme;
     if app.cancelling.contains(&job.id) && !job.state.is_finished() {
         return ("cancelling", t.warn);
@@ -368,7 +368,7 @@ fn activity_panel(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn error_line(e: &crate::report::ErrorRecord, width: usize, t: &Theme) -> Line<'static> {
+pub(super) fn error_line(e: &crate::report::ErrorRecord, width: usize, t: &Theme) -> Line<'static> {
     let reason = text::plain_reason(&e.reason);
     let reason_width = reason.len().min(width / 2);
     let path_width = width.saturating_sub(reason_width + 2);
@@ -377,88 +377,6 @@ fn error_line(e: &crate::report::ErrorRecord, width: usize, t: &Theme) -> Line<'
         Span::styled(": ", t.dim),
         Span::styled(truncate_end(reason, reason_width).into_owned(), t.error),
     ])
-}
-
-fn detail(app: &App, id: crate::scan::JobId, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let Some(job) = app.tally.job(id) else {
-        return;
-    };
-    let block = section("JOB", t);
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let (state, style) = job_state(app, job);
-    let totals = &job.totals;
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(format!("{state:<10}"), style),
-            Span::styled(
-                elide_middle(
-                    &text::path(&job.root),
-                    usize::from(inner.width).saturating_sub(11),
-                )
-                .into_owned(),
-                t.value,
-            ),
-        ]),
-        Line::from(""),
-    ];
-    let rate = app.rates.jobs.get(&id).copied().unwrap_or(0);
-    for (label, value) in [
-        ("files", units::count(totals.files)),
-        ("directories", units::count(totals.dirs)),
-        ("symlinks", units::count(totals.symlinks)),
-        ("other", units::count(totals.other)),
-        (
-            "apparent size",
-            format!(
-                "{} ({} bytes)",
-                units::size(totals.bytes),
-                units::count(totals.bytes)
-            ),
-        ),
-        (
-            "disk usage",
-            format!(
-                "{} ({} bytes)",
-                units::size(totals.disk_bytes),
-                units::count(totals.disk_bytes)
-            ),
-        ),
-        ("errors", units::count(totals.errors)),
-        ("elapsed", units::duration(job.elapsed_at(app.now))),
-        (
-            "entries/s",
-            if job.state == JobState::Scanning {
-                units::short_count(rate)
-            } else {
-                "-".into()
-            },
-        ),
-    ] {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{label:>14}  "), t.label),
-            Span::styled(value, t.value),
-        ]));
-    }
-    if totals.skipped_dirs > 0 {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>14}  ", "not entered"), t.label),
-            Span::raw(format!(
-                "{} on other filesystems",
-                units::count(totals.skipped_dirs)
-            )),
-        ]));
-    }
-    let header_rows = lines.len() as u16 + 1;
-    let [info, errors] = inner.layout(&Layout::vertical([
-        Constraint::Length(header_rows),
-        Constraint::Fill(1),
-    ]));
-    Paragraph::new(lines).render(info, buf);
-    let job_errors: Vec<&crate::report::ErrorRecord> =
-        app.recent_errors.iter().filter(|e| e.job == id).collect();
-    scrolled_errors(app, &job_errors, "ERRORS", errors, buf);
 }
 
 fn error_list(app: &App, area: Rect, buf: &mut Buffer) {
@@ -475,7 +393,7 @@ fn error_list(app: &App, area: Rect, buf: &mut Buffer) {
     scrolled_errors(app, &all, &title, area, buf);
 }
 
-fn scrolled_errors(
+pub(super) fn scrolled_errors(
     app: &App,
     errors: &[&crate::report::ErrorRecord],
     title: &str,
@@ -508,7 +426,11 @@ fn prompt_box(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let t = &app.theme;
-    let label = "add directory: ";
+    let label = match app.asking {
+        Asking::Root => "add directory: ".to_owned(),
+        Asking::ExportOf(_) => "export to: ".to_owned(),
+    };
+    let label = label.as_str();
     let [input, message, list] = area.layout(&Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -553,57 +475,91 @@ fn prompt_box(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// The keys that work now, most useful first where room is short: each
+/// entry is (key, what it does, priority; lower stays longer).
 fn footer_keys(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let keys: &[(&str, &str)] = if app.stopping.is_some() {
-        &[("q", "again: exit now without waiting")]
+    let pause = if app.paused { "resume" } else { "pause" };
+    let keys: &[(&str, &str, u8)] = if app.stopping.is_some() {
+        &[("q", "again: exit now without waiting", 0)]
     } else if app.help {
-        &[("Esc", "close help"), ("q", "quit")]
+        &[("Esc", "close help", 0), ("q", "quit", 0)]
     } else if app.prompt.is_some() {
+        let enter = if app.asking == Asking::Root {
+            "add"
+        } else {
+            "write"
+        };
         &[
-            ("Enter", "add"),
-            ("Tab", "complete"),
-            ("Esc", "close"),
-            ("Ctrl-C", "quit"),
+            ("Enter", enter, 0),
+            ("Tab", "complete", 1),
+            ("Esc", "close", 0),
+            ("Ctrl-C", "quit", 2),
         ]
     } else {
         match app.screen {
             Screen::Dashboard => &[
-                ("a", "add"),
-                ("↑↓", "select"),
-                ("Enter", "detail"),
-                ("x", "cancel"),
-                ("p", if app.paused { "resume" } else { "pause" }),
-                ("+-", "workers"),
-                ("l", "errors"),
-                ("?", "help"),
-                ("q", "quit"),
+                ("a", "add", 0),
+                ("↑↓", "select", 3),
+                ("Enter", "detail", 2),
+                ("x", "cancel", 4),
+                ("e", "export", 5),
+                ("p", pause, 6),
+                ("+-", "workers", 7),
+                ("l", "errors", 8),
+                ("?", "help", 1),
+                ("q", "quit", 0),
             ],
             Screen::Detail(_) => &[
-                ("Esc", "back"),
-                ("↑↓", "scroll errors"),
-                ("x", "cancel"),
-                ("q", "quit"),
+                ("Esc", "back", 0),
+                ("↑↓", "scroll errors", 2),
+                ("x", "cancel", 3),
+                ("e", "export", 1),
+                ("q", "quit", 0),
             ],
-            Screen::Errors => &[("Esc", "back"), ("↑↓ PgUp PgDn", "scroll"), ("q", "quit")],
+            Screen::Errors => &[
+                ("Esc", "back", 0),
+                ("↑↓ PgUp PgDn", "scroll", 1),
+                ("q", "quit", 0),
+            ],
         }
     };
-    let mut spans = Vec::with_capacity(keys.len() * 2);
-    if app.stopping.is_some() {
-        spans.push(Span::styled("stopping…  ", t.warn));
+    let lead = if app.stopping.is_some() {
+        "stopping…  "
+    } else {
+        ""
+    };
+    let width = |keys: &[&(&str, &str, u8)]| {
+        lead.len()
+            + keys
+                .iter()
+                .map(|(k, w, _)| k.chars().count() + w.len() + 3)
+                .sum::<usize>()
+    };
+    let mut shown: Vec<&(&str, &str, u8)> = keys.iter().collect();
+    while width(&shown) > usize::from(area.width) && shown.len() > 1 {
+        let least = shown
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, k)| k.2)
+            .map(|(i, _)| i);
+        shown.remove(least.unwrap_or(0));
     }
-    for (key, what) in keys {
+    let mut spans = Vec::with_capacity(shown.len() * 2 + 1);
+    spans.push(Span::styled(lead, t.warn));
+    for (key, what, _) in shown {
         spans.push(Span::styled(*key, t.key));
         spans.push(Span::styled(format!(" {what}  "), t.label));
     }
     Line::from(spans).render(area, buf);
 }
 
-const HELP: [(&str, &str); 12] = [
+const HELP: [(&str, &str); 13] = [
     ("a", "add a directory (Tab completes, a second Tab lists)"),
     ("↑ ↓ j k", "select a job"),
     ("Enter", "open the selected job; Esc goes back"),
     ("x", "cancel the selected job"),
+    ("e", "export the selected job for ncdu -f / gdu -f"),
     ("p", "pause / resume every worker"),
     ("+ -", "add / remove a worker"),
     ("l", "every recent error, with its path"),
