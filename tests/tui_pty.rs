@@ -495,3 +495,61 @@ fn closing_the_terminal_stops_dirdash_and_keeps_the_summary() {
     assert_eq!(doc["jobs"][0]["state"], "stopped");
     assert!(doc["jobs"][0]["files"].as_u64().unwrap() > 0);
 }
+
+/// ncdu reads the file (it exits 0 even on errors, so stderr must be empty).
+fn assert_ncdu_reads(file: &std::path::Path) {
+    let out = std::process::Command::new("ncdu")
+        .arg("-0")
+        .arg("-f")
+        .arg(file)
+        .arg("-o")
+        .arg("/dev/null")
+        .output()
+        .expect("ncdu is installed (.ci/run installs it)");
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "ncdu: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn export_on_the_command_line_is_written_when_the_scan_ends() {
+    let (root, _) = mixed_100k();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tree.json");
+    let mut s = Session::start(
+        &["--export", file.to_str().unwrap(), root.to_str().unwrap()],
+        &[],
+    );
+    s.wait_text("exported");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_terminal_restored();
+    assert_ncdu_reads(&file);
+}
+
+#[test]
+fn e_exports_the_selected_job_after_scanning_it_again_to_keep_its_tree() {
+    let (root, made) = mixed_100k();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("picked.json");
+    let mut s = Session::start(&[root.to_str().unwrap()], &[]);
+    s.wait_for("the job to finish", |screen| {
+        job_line(screen, "done", &root)
+    });
+    s.send("e");
+    s.wait_text("export to:");
+    s.send("\x15");
+    s.send(file.to_str().unwrap());
+    s.send("\r");
+    s.wait_text("exported");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_terminal_restored();
+    assert_ncdu_reads(&file);
+    // The second scan, the one exported, is in the summary too.
+    let out = s.stdout();
+    assert!(out.contains("2 roots scanned"), "{out}");
+    assert!(out.matches(&count(made.files)).count() >= 2, "{out}");
+}
