@@ -5,7 +5,8 @@ signal at the right moment.
     ptybench.py stop-headless BIN FLATDIR [RUNS]   SIGINT -> exit, headless, mid-scan
     ptybench.py stop-dashboard BIN FLATDIR [RUNS]  q -> exit, dashboard, mid-scan
     ptybench.py overhead BIN TREE [RUNS]           scan time, dashboard vs headless
-    ptybench.py idle-cpu BIN [SECONDS]             dashboard CPU use with nothing to scan
+    ptybench.py idle-cpu BIN [SECONDS] [TREE]      dashboard CPU use with nothing to scan
+                                                   (after scanning TREE, if given)
 
 Prints one line of results per measurement.
 """
@@ -125,8 +126,9 @@ def overhead(bin_, tree, runs):
                                             capture_output=True, check=True).stdout)
             headless.append(doc["jobs"][0]["elapsed_ms"])
             pid, fd = spawn_in_pty([bin_, "--json", tree], out)
-            # The title bar says idle once every job is done.
-            read_until(fd, b"dirdash  idle")
+            # The job row says done (ratatui writes only changed cells, so look for
+            # a word that is rewritten whole).
+            read_until(fd, b"done")
             os.write(fd, b"q")
             drain_until_exit(pid, fd)
             os.close(fd)
@@ -138,10 +140,14 @@ def overhead(bin_, tree, runs):
     print(f"dashboard / headless (medians): {d / h:.3f}")
 
 
-def idle_cpu(bin_, seconds):
+def idle_cpu(bin_, seconds, tree=None):
     with tempfile.TemporaryDirectory() as tmp:
-        pid, fd = spawn_in_pty([bin_], os.path.join(tmp, "out"))
-        read_until(fd, b"add directory")
+        if tree:
+            pid, fd = spawn_in_pty([bin_, tree], os.path.join(tmp, "out"))
+            read_until(fd, b"done")
+        else:
+            pid, fd = spawn_in_pty([bin_], os.path.join(tmp, "out"))
+            read_until(fd, b"add directory")
         time.sleep(1.0)
 
         def cpu():
@@ -159,7 +165,8 @@ def idle_cpu(bin_, seconds):
         os.write(fd, b"\x03")
         drain_until_exit(pid, fd)
         os.close(fd)
-    print(f"dashboard idle CPU: {100 * used / wall:.2f}% of one core over {wall:.0f}s")
+    after = f" after scanning {tree}" if tree else ", prompt open"
+    print(f"dashboard idle CPU{after}: {100 * used / wall:.2f}% of one core over {wall:.0f}s")
 
 
 def main():
@@ -171,7 +178,8 @@ def main():
     elif what == "overhead":
         overhead(bin_, sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 10)
     elif what == "idle-cpu":
-        idle_cpu(bin_, float(sys.argv[3]) if len(sys.argv) > 3 else 10)
+        idle_cpu(bin_, float(sys.argv[3]) if len(sys.argv) > 3 else 10,
+                 sys.argv[4] if len(sys.argv) > 4 else None)
     else:
         sys.exit(__doc__)
 

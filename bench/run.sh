@@ -79,6 +79,7 @@ rss() {
 dashboard() {
   python3 bench/ptybench.py overhead "$BIN" "$MIXED" "$RUNS" | tee "$OUT/dashboard.txt"
   python3 bench/ptybench.py idle-cpu "$BIN" 10 | tee -a "$OUT/dashboard.txt"
+  python3 bench/ptybench.py idle-cpu "$BIN" 10 "$MIXED" | tee -a "$OUT/dashboard.txt"
   cargo bench --quiet --bench render 2>/dev/null | tee -a "$OUT/dashboard.txt"
 }
 

@@ -231,7 +231,11 @@ impl Rates {
         let history_due = self
             .history_at
             .is_none_or(|at| now.saturating_duration_since(at) >= Duration::from_secs(1));
-        if history_due {
+        // Once a minute of zeros is shown, idling changes nothing on screen.
+        let flat_zero = self.total == 0
+            && self.history.len() == HISTORY_SECONDS
+            && self.history.iter().all(|&n| n == 0);
+        if history_due && !flat_zero {
             self.history_at = Some(now);
             self.history.push_back(self.total);
             while self.history.len() > HISTORY_SECONDS {
