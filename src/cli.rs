@@ -15,9 +15,9 @@ Counting: files are regular files, every hard link counted; dirs are the
 directories below each root; bytes is the sum of apparent sizes; disk is the
 space allocated, every inode once (like `du -s -B1`).
 
-Exit status: 0 done; 1 done with errors or a root that could not be read;
-2 usage error or no terminal; 130/143 stopped by SIGINT/SIGTERM (headless),
-after printing the partial summary.";
+Exit status: 0 done; 1 done with errors, a root that could not be read or an
+export that could not be written; 2 usage error or no terminal; 130/143/129
+stopped by SIGINT/SIGTERM/SIGHUP, after printing the partial summary.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,7 +35,7 @@ pub struct Cli {
     #[arg(long)]
     pub headless: bool,
 
-    /// Worker threads [default: twice the cores, at least 16 (here: {default})]
+    /// Worker threads [default: twice the cores, 16 to 64 (here: {default})]
     #[arg(short = 'j', long = "threads", value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=scan::MAX_THREADS as i64))]
     pub threads: Option<u32>,
