@@ -265,3 +265,52 @@ fn a_panicking_worker_costs_one_directory_and_the_scan_goes_on() {
     assert_eq!(counts(&end.totals), expected);
     assert_eq!(end.totals.errors, 1);
 }
+
+#[test]
+fn a_tree_changing_under_the_scan_is_counted_without_panics_or_bogus_errors() {
+    // Its own tree: this test deletes and creates entries while scanning.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    for d in 0..40 {
+        let sub = root.join(format!("d{d:02}"));
+        std::fs::create_dir(&sub).unwrap();
+        for f in 0..500 {
+            std::fs::write(sub.join(format!("f{f:03}")), b"x").unwrap();
+        }
+    }
+    let (mut scanner, events) = Scanner::new(options(1)).unwrap();
+    let job = scanner.submit(&root).unwrap();
+    let churn = {
+        let root = root.clone();
+        std::thread::spawn(move || {
+            for d in (0..40).rev() {
+                let sub = root.join(format!("d{d:02}"));
+                if d % 2 == 0 {
+                    let _ = std::fs::remove_dir_all(&sub);
+                } else {
+                    for f in 0..250 {
+                        let _ = std::fs::remove_file(sub.join(format!("f{f:03}")));
+                    }
+                    let _ = std::fs::create_dir(sub.join("new"));
+                }
+            }
+        })
+    };
+    let mut outcome = Outcome::default();
+    collect_until_done(&events, &[job], &mut outcome);
+    churn.join().unwrap();
+    scanner.shutdown();
+    let end = outcome.end(job);
+    assert_eq!(end.state, JobState::Done);
+    assert!(end.totals.files <= 20_000);
+    assert_eq!(outcome.summed[&job], end.totals);
+    // Only what vanished between being listed and being read is an error.
+    for (_, path, reason) in &outcome.errors {
+        assert!(path.starts_with(&root), "{path:?}");
+        assert!(
+            reason.contains("No such file or directory"),
+            "{path:?}: {reason}"
+        );
+    }
+    assert_eq!(end.totals.errors, outcome.errors.len() as u64);
+}

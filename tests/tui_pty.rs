@@ -553,3 +553,20 @@ fn e_exports_the_selected_job_after_scanning_it_again_to_keep_its_tree() {
     assert!(out.contains("2 roots scanned"), "{out}");
     assert!(out.matches(&count(made.files)).count() >= 2, "{out}");
 }
+
+#[test]
+fn headless_shows_a_progress_line_on_a_terminal_and_clears_it() {
+    let flat = flat_200k();
+    let mut s = Session::start(&["--headless", "-j", "1", flat.to_str().unwrap()], &[]);
+    s.wait_for("a progress line", |screen| {
+        screen.contains("files") && screen.contains("/s ")
+    });
+    assert_eq!(s.wait_exit(), 0);
+    std::thread::sleep(Duration::from_millis(50));
+    let screen = s.contents();
+    assert!(
+        !screen.contains("/s "),
+        "the progress line was left behind:\n{screen}"
+    );
+    assert!(s.stdout().contains("200,000"), "the summary goes to stdout");
+}
