@@ -148,6 +148,8 @@ impl Worker {
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| self.scan_dir(task)));
         let ctx = &mut self.state;
         if let Err(payload) = outcome {
+            // The directory's partial contents are dropped with it.
+            ctx.batch.node = None;
             let message = panic_message(payload.as_ref());
             ctx.report(
                 &job,

@@ -29,8 +29,6 @@ use crate::signals::{SIGHUP, SIGINT, SIGTERM, SIGWINCH, SignalChannel};
 const FRAME: Duration = Duration::from_millis(33);
 /// The clock while nothing runs: idle costs nothing.
 const IDLE_TICK: Duration = Duration::from_secs(1);
-/// Scan events applied per batch before input gets another look.
-const EVENT_BATCH: usize = 4096;
 
 type Tui = Terminal<CrosstermBackend<BufWriter<Stderr>>>;
 
@@ -181,17 +179,29 @@ fn drive(
     let home = prompt::home_dir();
     let mut last_draw: Option<Instant> = None;
     let mut next_tick = Instant::now();
+    let no_events = crossbeam_channel::never();
     loop {
         let now = Instant::now();
+        // While a scan runs, its events are taken once a frame, in one
+        // batch: the dashboard wakes 30 times a second, not once per event,
+        // and leaves the cores to the workers. Stopping, they are taken as
+        // they come, so that the exit follows the last worker at once.
+        let batched = app.is_busy() && app.stopping.is_none();
+        let mut messages = Vec::new();
         if now >= next_tick {
+            if batched {
+                messages.extend(events.try_iter().map(Msg::Scan));
+            }
             let workers = scanner.workers();
-            update(app, Msg::Tick { now, workers });
-            let period = if app.is_busy() || app.stopping.is_some() {
-                FRAME
-            } else {
-                IDLE_TICK
-            };
-            next_tick = now + period;
+            messages.push(Msg::Tick { now, workers });
+        }
+        if let Some(exit) = apply(app, messages, scanner, home.as_deref(), exporter) {
+            input.finish();
+            return Ok(exit);
+        }
+        if now >= next_tick {
+            let busy = app.is_busy() || app.stopping.is_some();
+            next_tick = now + if busy { FRAME } else { IDLE_TICK };
         }
         if app.dirty && last_draw.is_none_or(|t| now.duration_since(t) >= FRAME) {
             terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
@@ -205,6 +215,7 @@ fn drive(
             wake = wake.min(t + FRAME);
         }
         let timeout = wake.saturating_duration_since(Instant::now());
+        let scan_events = if batched { &no_events } else { events };
 
         let mut messages = Vec::new();
         select! {
@@ -220,10 +231,10 @@ fn drive(
                 // The terminal is gone: stop as if hung up.
                 Err(_) => messages.push(Msg::Signal(SIGHUP)),
             },
-            recv(events) -> event => {
+            recv(scan_events) -> event => {
                 if let Ok(event) = event {
                     messages.push(Msg::Scan(event));
-                    messages.extend(events.try_iter().take(EVENT_BATCH).map(Msg::Scan));
+                    messages.extend(events.try_iter().map(Msg::Scan));
                 }
             },
             recv(exporter.results) -> answer => messages.extend(answer.ok()),
@@ -234,27 +245,40 @@ fn drive(
             },
             default(timeout) => {}
         }
-        for msg in messages {
-            let mut actions = update(app, msg);
-            while !actions.is_empty() {
-                let mut follow_ups = Vec::new();
-                for action in actions {
-                    match perform(action, scanner, home.as_deref(), app, exporter) {
-                        Performed::Reply(msg) => follow_ups.push(msg),
-                        Performed::Exit(exit) => {
-                            input.finish();
-                            return Ok(exit);
-                        }
-                        Performed::Done => {}
-                    }
-                }
-                actions = follow_ups
-                    .into_iter()
-                    .flat_map(|m| update(app, m))
-                    .collect();
-            }
+        if let Some(exit) = apply(app, messages, scanner, home.as_deref(), exporter) {
+            input.finish();
+            return Ok(exit);
         }
     }
+}
+
+/// Feeds messages to `update` and performs the actions that come back,
+/// with their answers; `Some` when the dashboard must end.
+fn apply(
+    app: &mut App,
+    messages: Vec<Msg>,
+    scanner: &Scanner,
+    home: Option<&Path>,
+    exporter: &mut Exporter,
+) -> Option<Exit> {
+    for msg in messages {
+        let mut actions = update(app, msg);
+        while !actions.is_empty() {
+            let mut follow_ups = Vec::new();
+            for action in actions {
+                match perform(action, scanner, home, app, exporter) {
+                    Performed::Reply(msg) => follow_ups.push(msg),
+                    Performed::Exit(exit) => return Some(exit),
+                    Performed::Done => {}
+                }
+            }
+            actions = follow_ups
+                .into_iter()
+                .flat_map(|m| update(app, m))
+                .collect();
+        }
+    }
+    None
 }
 
 enum Performed {
