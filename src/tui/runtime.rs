@@ -249,6 +249,10 @@ fn drive(
             input.finish();
             return Ok(exit);
         }
+        // A scan that just started needs frames now, not at the idle tick.
+        if app.is_busy() {
+            next_tick = next_tick.min(Instant::now() + FRAME);
+        }
     }
 }
 
