@@ -105,7 +105,8 @@ fn check(root: &Path, threads: usize) {
         t.files += 1;
         t.bytes += size;
     }
-    assert_eq!(stats.extensions, exts);
+    let got: HashMap<Vec<u8>, ExtTotals> = stats.extensions.clone().into_iter().collect();
+    assert_eq!(got, exts);
     let groups = stats.top_extensions();
     assert!(
         groups

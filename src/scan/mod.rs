@@ -25,7 +25,7 @@ pub use event::{JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals,
 pub use filter::Exclude;
 pub use pool::MAX_THREADS;
 pub use stats::{
-    EXTENSIONS_LISTED, EXTENSIONS_TRACKED, ExtKey, ExtTotals, HISTOGRAM_BUCKETS, JobStats,
+    EXTENSIONS_LISTED, EXTENSIONS_TRACKED, ExtKey, ExtMap, ExtTotals, HISTOGRAM_BUCKETS, JobStats,
     LARGEST_KEPT, LargeFile, bucket, bucket_limits, extension_of,
 };
 pub use tree::{DirNode, Entry, EntryKind, KeptTree, NOT_READ, RootInfo};

@@ -3,8 +3,10 @@
 //! of modification times. Workers fill a small `JobStats` per batch; batches
 //! merge into the job's and into the consumer's.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
+
+/// Extensions are short keys looked up once per file: a fast hash pays.
+pub type ExtMap = rustc_hash::FxHashMap<Vec<u8>, ExtTotals>;
 
 /// Largest files kept per job.
 pub const LARGEST_KEPT: usize = 20;
@@ -51,7 +53,7 @@ pub struct JobStats {
     /// Largest first, at most `LARGEST_KEPT`.
     pub largest: Vec<LargeFile>,
     /// Lowercased extension → totals; "" for files without one.
-    pub extensions: HashMap<Vec<u8>, ExtTotals>,
+    pub extensions: ExtMap,
     /// Files whose extension was not tracked (see `EXTENSIONS_TRACKED`).
     pub untracked: ExtTotals,
     pub histogram: [u64; HISTOGRAM_BUCKETS],

@@ -50,6 +50,8 @@ struct Batch {
     floor: u64,
     /// Scratch space for a file's lowercased extension.
     ext: Vec<u8>,
+    /// Scratch space for a subdirectory's path.
+    path: Vec<u8>,
     /// The contents of the directory being read, when the job keeps its tree.
     node: Option<DirNode>,
     flushed_at: Instant,
@@ -99,6 +101,7 @@ impl Worker {
                     stats: JobStats::default(),
                     floor: 0,
                     ext: Vec::new(),
+                    path: Vec::new(),
                     node: None,
                     flushed_at: Instant::now(),
                 },
@@ -458,7 +461,7 @@ impl WorkerCtx {
         job.add_pending(1);
         self.local.push(Task {
             job: Arc::clone(job),
-            dir: Arc::from(child_path(&task.dir, name)),
+            dir: child_arc_path(&mut self.batch.path, &task.dir, name),
             is_root: false,
             follow: via_link,
             ancestry,
@@ -586,6 +589,19 @@ fn with_links(mut entry: Entry, stat: &Stat) -> Entry {
 
 fn child_path(dir: &Path, name: &CStr) -> PathBuf {
     dir.join(OsStr::from_bytes(name.to_bytes()))
+}
+
+/// `child_path` as a shared path, assembled in `scratch`: one allocation
+/// per directory queued.
+fn child_arc_path(scratch: &mut Vec<u8>, dir: &Path, name: &CStr) -> Arc<Path> {
+    let dir = dir.as_os_str().as_bytes();
+    scratch.clear();
+    scratch.extend_from_slice(dir);
+    if !dir.ends_with(b"/") {
+        scratch.push(b'/');
+    }
+    scratch.extend_from_slice(name.to_bytes());
+    Arc::from(Path::new(OsStr::from_bytes(scratch)))
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
