@@ -56,6 +56,10 @@ warm() {
   local cmds=("$LIMIT $MIXED 2" "$LIMIT $MIXED 16" "$BIN --headless $MIXED" "$BIN --headless -j 2 $MIXED")
   while read -r peer; do cmds+=("$peer"); done < <(peers "$MIXED")
   hyperfine -N --warmup 2 --runs "$RUNS" --export-markdown "$OUT/warm.md" "${cmds[@]}"
+  # The targets are ratios: measure them in interleaved rounds.
+  python3 bench/ratio.py "${ROUNDS:-10}" \
+    "$LIMIT $MIXED 2" "$BIN --headless -j 2 $MIXED" \
+    "$LIMIT $MIXED 16" "$BIN --headless $MIXED" | tee "$OUT/warm-ratio.txt"
 }
 
 cold() {
@@ -85,9 +89,9 @@ dashboard() {
 
 export_() {
   local file=$TREES/export.json ncdu_file=$TREES/ncdu.json
-  local cmds=("$BIN --headless $MIXED" "$BIN --headless --force --export $file $MIXED")
-  command -v ncdu >/dev/null && cmds+=("ncdu -0 -o $ncdu_file $MIXED")
-  hyperfine -N --warmup 1 --runs "$RUNS" --export-markdown "$OUT/export.md" "${cmds[@]}"
+  local pairs=("$BIN --headless $MIXED" "$BIN --headless --force --export $file $MIXED")
+  command -v ncdu >/dev/null && pairs+=("$BIN --headless --force --export $file $MIXED" "ncdu -0 -o $ncdu_file $MIXED")
+  python3 bench/ratio.py "${ROUNDS:-10}" "${pairs[@]}" | tee "$OUT/export.txt"
   /usr/bin/time -v $BIN --headless --force --export "$file" "$MIXED" 2>&1 >/dev/null \
     | awk '/Maximum resident/ {print "peak RSS, dirdash --export: " $6 " KiB"}' | tee "$OUT/export-rss.txt"
 }
