@@ -80,9 +80,9 @@ pub fn run(options: Options, config: Config) -> i32 {
                         progress.clear();
                         crate::say!("dirdash: {}: {}", text::path(&error.path), error.error);
                     }
-                    ScanEvent::Files { paths, .. } => {
+                    ScanEvent::Files(batch) => {
                         if let Some(writer) = &mut list
-                            && writer.write(paths).is_err()
+                            && writer.write(&batch.paths).is_err()
                         {
                             // The reader went away (`| head`): nobody wants more.
                             list = None;

@@ -314,3 +314,46 @@ fn a_tree_changing_under_the_scan_is_counted_without_panics_or_bogus_errors() {
     }
     assert_eq!(end.totals.errors, outcome.errors.len() as u64);
 }
+
+#[test]
+fn listed_paths_wait_for_a_slow_consumer_instead_of_piling_up() {
+    let (flat, made) = flat_200k();
+    let (mut scanner, events) = Scanner::new(Options {
+        list_files: true,
+        ..options(2)
+    })
+    .unwrap();
+    let job = scanner.submit(&flat).unwrap();
+    // Hold every batch of paths, as a reader that does not keep up would.
+    let mut held = Vec::new();
+    let mut held_paths = 0;
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    while Instant::now() < deadline {
+        if let Ok(ScanEvent::Files(batch)) = events.recv_timeout(Duration::from_millis(10)) {
+            held_paths += batch.paths.len();
+            held.push(batch);
+        }
+    }
+    // 64k in flight, plus at most one batch per worker that was admitted.
+    assert!(held_paths < made.files as usize, "the scan did not wait");
+    assert!(
+        held_paths <= 64 * 1024 + 2 * 4096,
+        "{held_paths} paths piled up"
+    );
+    // Once the reader catches up, the scan goes on to the end.
+    let mut listed = held_paths;
+    drop(held);
+    let mut outcome = Outcome::default();
+    let deadline = Instant::now() + HANG;
+    while !outcome.ends.contains_key(&job) {
+        let event = events
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the scan finishes");
+        if let ScanEvent::Files(batch) = &event {
+            listed += batch.paths.len();
+        }
+        outcome.apply(event);
+    }
+    scanner.shutdown();
+    assert_eq!(listed as u64, made.files);
+}

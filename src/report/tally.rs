@@ -143,7 +143,7 @@ impl Tally {
                     self.finished_at = Some(Instant::now());
                 }
             }
-            ScanEvent::Files { .. } | ScanEvent::WorkerPanicked { .. } | ScanEvent::Stopped => {}
+            ScanEvent::Files(_) | ScanEvent::WorkerPanicked { .. } | ScanEvent::Stopped => {}
         }
     }
 

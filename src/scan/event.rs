@@ -6,6 +6,7 @@ use std::io;
 use std::ops::AddAssign;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::stats::JobStats;
@@ -134,6 +135,29 @@ pub struct ScanError {
     pub error: io::Error,
 }
 
+/// A batch of regular files found. Paths sent but not yet dropped by the
+/// consumer are bounded: when a reader of `--list` is slow, workers wait for
+/// it instead of piling paths up in memory.
+#[derive(Debug)]
+pub struct FileList {
+    pub job: JobId,
+    pub paths: Vec<PathBuf>,
+    pub(crate) _in_flight: InFlight,
+}
+
+/// Counts paths in flight while alive; dropping the batch releases them.
+#[derive(Debug)]
+pub(crate) struct InFlight {
+    pub(crate) counter: Arc<AtomicUsize>,
+    pub(crate) paths: usize,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.counter.fetch_sub(self.paths, Ordering::Release);
+    }
+}
+
 /// The final word on one job: sent exactly once, after all of its progress.
 #[derive(Clone, Debug)]
 pub struct JobEnd {
@@ -155,10 +179,7 @@ pub enum ScanEvent {
     },
     Progress(Progress),
     /// Regular files found, only when `Options::list_files` is on.
-    Files {
-        job: JobId,
-        paths: Vec<PathBuf>,
-    },
+    Files(FileList),
     Error(ScanError),
     JobFinished(JobEnd),
     /// A worker panicked while reading `dir`; that directory is counted as an

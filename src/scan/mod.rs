@@ -21,7 +21,9 @@ use std::sync::Arc;
 use crossbeam_channel::Receiver;
 
 pub use board::{WorkerState, WorkerStatus};
-pub use event::{JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId};
+pub use event::{
+    FileList, JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId,
+};
 pub use filter::Exclude;
 pub use pool::MAX_THREADS;
 pub use stats::{

@@ -7,13 +7,14 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering, fence};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use crossbeam_channel::Sender;
 use crossbeam_deque::{Injector, Steal, Stealer, Worker as Deque};
 
 use super::Options;
 use super::board::Board;
-use super::event::{JobId, ScanEvent, WorkerId};
+use super::event::{InFlight, JobId, ScanEvent, WorkerId};
 use super::job::Job;
 use super::task::Task;
 use super::worker::Worker;
@@ -24,6 +25,9 @@ pub(crate) const PAUSE: u8 = 2;
 
 /// More threads than this is a typo, not a configuration.
 pub const MAX_THREADS: usize = 256;
+
+/// Listed paths sent but not yet consumed, beyond which workers wait.
+const LISTED_IN_FLIGHT: usize = 64 * 1024;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every structure guarded here stays consistent across a panic.
@@ -60,6 +64,8 @@ pub(crate) struct Shared {
     sleepers: AtomicUsize,
     jobs: Mutex<JobTable>,
     threads: Mutex<Threads>,
+    /// Paths of `Files` events not yet dropped by the consumer.
+    listed: Arc<AtomicUsize>,
 }
 
 impl Shared {
@@ -86,6 +92,7 @@ impl Shared {
                 handles: Vec::new(),
                 leaving: Vec::new(),
             }),
+            listed: Arc::new(AtomicUsize::new(0)),
         })
     }
 
@@ -218,6 +225,20 @@ impl Shared {
         }
         if any {
             self.wake_all();
+        }
+    }
+
+    /// Waits while the consumer is behind on listed paths (unless the scan
+    /// is stopping), then counts `n` more in flight.
+    pub(crate) fn admit_listed(&self, n: usize) -> InFlight {
+        while self.listed.load(Ordering::Acquire) > LISTED_IN_FLIGHT && !self.is_stopped() {
+            // Backpressure from a slow reader; rare and short, so a nap will do.
+            thread::sleep(Duration::from_millis(1));
+        }
+        self.listed.fetch_add(n, Ordering::AcqRel);
+        InFlight {
+            counter: Arc::clone(&self.listed),
+            paths: n,
         }
     }
 

@@ -18,7 +18,7 @@ use rustix::io::Errno;
 
 use super::board::{WorkerCell, WorkerState};
 use super::dir::{self, EntryBuffer, Kind};
-use super::event::{Progress, ScanError, ScanEvent, Totals, WorkerId};
+use super::event::{FileList, Progress, ScanError, ScanEvent, Totals, WorkerId};
 use super::job::Job;
 use super::pool::{PAUSE, STOP, Shared};
 use super::stats::{self, JobStats};
@@ -534,10 +534,12 @@ impl WorkerCtx {
         };
         if !batch.files.is_empty() {
             let paths = std::mem::take(&mut batch.files);
-            let _ = self
-                .shared
-                .events
-                .send(ScanEvent::Files { job: job.id, paths });
+            let in_flight = self.shared.admit_listed(paths.len());
+            let _ = self.shared.events.send(ScanEvent::Files(FileList {
+                job: job.id,
+                paths,
+                _in_flight: in_flight,
+            }));
         }
         let delta = std::mem::take(&mut batch.delta);
         let stats = std::mem::take(&mut batch.stats);

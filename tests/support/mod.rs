@@ -98,7 +98,7 @@ impl Outcome {
                 }
                 self.errors.push((e.job, e.path, e.error.to_string()));
             }
-            ScanEvent::Files { paths, .. } => self.files.extend(paths),
+            ScanEvent::Files(batch) => self.files.extend(batch.paths.iter().cloned()),
             ScanEvent::JobFinished(end) => {
                 if self.ends.insert(end.job, end.clone()).is_some() {
                     self.late.push(format!("second end of {:?}", end.job));
