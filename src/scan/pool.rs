@@ -27,7 +27,7 @@ pub(crate) const PAUSE: u8 = 2;
 pub const MAX_THREADS: usize = 256;
 
 /// Listed paths sent but not yet consumed, beyond which workers wait.
-const LISTED_IN_FLIGHT: usize = 64 * 1024;
+const LISTED_IN_FLIGHT: usize = 16 * 1024;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every structure guarded here stays consistent across a panic.

@@ -31,7 +31,7 @@ const FLUSH_INTERVAL: Duration = Duration::from_millis(20);
 /// The clock is read once per this many entries (and once per directory).
 const CLOCK_EVERY: u64 = 64;
 /// A `--list` batch is sent when it holds this many paths.
-const LIST_BATCH: usize = 4096;
+const LIST_BATCH: usize = 1024;
 
 /// Counts gathered since the last flush, all for one job.
 struct Batch {
