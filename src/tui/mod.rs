@@ -6,6 +6,7 @@ pub mod exporter;
 pub mod fit;
 pub mod input;
 pub mod prompt;
+pub mod rates;
 pub mod runtime;
 pub mod terminal;
 pub mod theme;
