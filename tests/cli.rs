@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use rustix::process::Signal;
 use serde_json::Value;
 use support::oracle;
-use support::{HANG, Shape, Spec, tree};
+use support::{HANG, Shape, Spec, flat_200k, hostile_2k, mixed_20k, tree, unprivileged_dirdash};
 
 fn dirdash() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dirdash"))
@@ -24,24 +24,6 @@ fn dirdash() -> Command {
 
 fn run<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
     dirdash().args(args).output().expect("run dirdash")
-}
-
-fn mixed() -> (PathBuf, support::Made) {
-    tree(Spec {
-        files: 20_000,
-        seed: 7,
-        shape: Shape::Mixed,
-        hostile: false,
-    })
-}
-
-fn hostile() -> (PathBuf, support::Made) {
-    tree(Spec {
-        files: 2_000,
-        seed: 3,
-        shape: Shape::Mixed,
-        hostile: true,
-    })
 }
 
 fn json(out: &Output) -> Value {
@@ -60,7 +42,7 @@ fn u(v: &Value) -> u64 {
 
 #[test]
 fn the_json_summary_follows_the_schema_and_equals_the_oracle() {
-    let (root, _) = mixed();
+    let (root, _) = mixed_20k();
     let (flat, _) = tree(Spec {
         files: 20_000,
         seed: 7,
@@ -186,7 +168,7 @@ fn a_root_that_is_not_utf8_is_written_lossily_and_exactly() {
 
 #[test]
 fn list_prints_exactly_the_oracles_files() {
-    let (root, _) = mixed();
+    let (root, _) = mixed_20k();
     let out = run([
         OsStr::new("--headless"),
         OsStr::new("--list"),
@@ -208,7 +190,7 @@ fn list_prints_exactly_the_oracles_files() {
 
 #[test]
 fn list_null_separates_names_holding_newlines() {
-    let (root, _) = hostile();
+    let (root, _) = hostile_2k();
     let out = run([
         OsStr::new("--headless"),
         OsStr::new("--list"),
@@ -245,7 +227,7 @@ fn list_null_separates_names_holding_newlines() {
 
 #[test]
 fn bad_roots_are_refused_by_name_and_the_others_are_scanned() {
-    let (root, _) = mixed();
+    let (root, _) = mixed_20k();
     let missing = root.join("no-such-dir");
     let file = oracle::walk(&root, &[]).files.into_iter().next().unwrap();
     let out = run([
@@ -347,20 +329,10 @@ fn help_documents_every_option_and_the_exit_codes() {
     assert!(help.contains(&format!("here: {default}")), "{help}");
 }
 
-fn flat_200k() -> PathBuf {
-    tree(Spec {
-        files: 200_000,
-        seed: 3,
-        shape: Shape::Flat,
-        hostile: false,
-    })
-    .0
-}
-
 /// Signals mid-scan: wait for the first listed path (handlers are installed
 /// before the scan starts), then signal.
 fn signal_mid_scan(signal: Signal) -> (Option<i32>, Vec<u8>, String, Duration) {
-    let root = flat_200k();
+    let (root, _) = flat_200k();
     let mut child = dirdash()
         .args(["--headless", "--list", "-j", "1"])
         .arg(&root)
@@ -412,7 +384,7 @@ fn sigterm_stops_cleanly_and_exits_143() {
 
 #[test]
 fn a_closed_pipe_ends_the_list_quietly() {
-    let root = flat_200k();
+    let (root, _) = flat_200k();
     let mut child = dirdash()
         .args(["--headless", "--list"])
         .arg(&root)
@@ -457,31 +429,15 @@ fn tree_with_a_locked_dir() -> tempfile::TempDir {
     dir
 }
 
-/// Runs dirdash as an unprivileged user: as root, through setpriv as nobody
-/// (root reads every directory, which would hide the case).
-fn unprivileged(args: &[&OsStr]) -> Output {
-    let bin = env!("CARGO_BIN_EXE_dirdash");
-    if rustix::process::geteuid().is_root() {
-        Command::new("setpriv")
-            .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
-            .arg(bin)
-            .args(args)
-            .output()
-            .expect("setpriv (util-linux) runs the test as nobody")
-    } else {
-        Command::new(bin).args(args).output().unwrap()
-    }
-}
-
 #[test]
 fn an_unreadable_directory_is_an_error_with_its_path_and_the_rest_is_counted() {
     let dir = tree_with_a_locked_dir();
     let root = dir.path();
-    let out = unprivileged(&[
-        OsStr::new("--headless"),
-        OsStr::new("--json"),
-        root.as_os_str(),
-    ]);
+    let out = unprivileged_dirdash()
+        .args(["--headless", "--json"])
+        .arg(root)
+        .output()
+        .unwrap();
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -528,11 +484,11 @@ fn an_unreadable_directory_is_an_error_with_its_path_and_the_rest_is_counted() {
 fn an_unreadable_root_fails_the_job_and_exits_1() {
     let dir = tree_with_a_locked_dir();
     let locked = dir.path().join("locked");
-    let out = unprivileged(&[
-        OsStr::new("--headless"),
-        OsStr::new("--json"),
-        locked.as_os_str(),
-    ]);
+    let out = unprivileged_dirdash()
+        .args(["--headless", "--json"])
+        .arg(&locked)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out)["jobs"][0]["state"], "failed");
 }

@@ -9,25 +9,9 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Receiver;
 use dirdash::scan::{JobId, JobState, Options, ScanEvent, Scanner, WorkerState};
 use support::oracle;
-use support::{HANG, Outcome, Shape, Spec, collect_until_done, counts, options, tree};
-
-fn flat_200k() -> (std::path::PathBuf, support::Made) {
-    tree(Spec {
-        files: 200_000,
-        seed: 3,
-        shape: Shape::Flat,
-        hostile: false,
-    })
-}
-
-fn mixed_20k() -> (std::path::PathBuf, support::Made) {
-    tree(Spec {
-        files: 20_000,
-        seed: 7,
-        shape: Shape::Mixed,
-        hostile: false,
-    })
-}
+use support::{
+    HANG, Outcome, Shape, Spec, collect_until_done, counts, flat_200k, mixed_20k, options, tree,
+};
 
 /// Receives until the first progress of `job`.
 fn wait_for_progress(events: &Receiver<ScanEvent>, job: JobId, outcome: &mut Outcome) {

@@ -8,27 +8,18 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use support::ncdu_json::{self, Item, Value};
+use support::ncdu_json::{self, Item};
 use support::oracle;
-use support::{Shape, Spec, tree};
+use support::{Shape, Spec, hostile_2k, tree};
 
 fn dirdash<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dirdash"))
         .args(args)
         .output()
         .expect("run dirdash")
-}
-
-fn hostile() -> (PathBuf, support::Made) {
-    tree(Spec {
-        files: 2_000,
-        seed: 3,
-        shape: Shape::Mixed,
-        hostile: true,
-    })
 }
 
 fn export(root: &Path, file: &Path) {
@@ -54,33 +45,14 @@ fn relative(root: &Path, path: &Path) -> Vec<u8> {
         .to_vec()
 }
 
-/// `ncdu -f FILE -o OUT`: ncdu's own re-export of what it read. ncdu exits 0
-/// even when it fails to parse, so its stderr must be empty too.
-fn ncdu_reexport(file: &Path, dir: &Path) -> Value {
-    let out_file = dir.join("reexport.json");
-    let out = Command::new("ncdu")
-        .arg("-0")
-        .arg("-f")
-        .arg(file)
-        .arg("-o")
-        .arg(&out_file)
-        .output()
-        .expect("ncdu is installed (.ci/run installs it)");
-    assert!(
-        out.status.success() && out.stderr.is_empty(),
-        "ncdu: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    ncdu_json::parse(&std::fs::read(&out_file).unwrap()).expect("ncdu's re-export parses")
-}
-
 #[test]
 fn ncdu_reads_the_export_back_with_the_same_files_sizes_and_names() {
-    let (root, made) = hostile();
+    let (root, made) = hostile_2k();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("export.json");
     export(&root, &file);
-    let (root_info, items) = ncdu_json::items(&ncdu_reexport(&file, dir.path()));
+    let reexport = support::ncdu_reexport(&file, &dir.path().join("reexport.json"));
+    let (root_info, items) = ncdu_json::items(&ncdu_json::parse(&reexport).expect("it parses"));
     assert_eq!(root_info.name(), root.as_os_str().as_bytes());
 
     // Everything walkdir can reach is there, with its size and kind.
@@ -222,7 +194,7 @@ fn gdu_reads_the_export_and_lists_the_same_top_level() {
 
 #[test]
 fn an_existing_file_is_kept_unless_forced() {
-    let (root, _) = hostile();
+    let (root, _) = hostile_2k();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("export.json");
     std::fs::write(&file, b"precious").unwrap();
@@ -252,7 +224,7 @@ fn an_existing_file_is_kept_unless_forced() {
 
 #[test]
 fn export_takes_one_root() {
-    let (root, _) = hostile();
+    let (root, _) = hostile_2k();
     let file = tempfile::tempdir().unwrap().path().join("x.json");
     let out = dirdash([
         OsStr::new("--headless"),
@@ -288,22 +260,15 @@ fn assert_failed_write_kept_the_summary(out: &Output, file: &Path, reason: &str)
 
 #[test]
 fn a_write_without_permission_is_reported_and_the_summary_kept() {
-    let (root, _) = hostile();
+    let (root, _) = hostile_2k();
     let dir = tempfile::tempdir().unwrap();
     // Readable by everyone, writable by its owner only; then run as nobody.
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let file = dir.path().join("export.json");
-    let bin = env!("CARGO_BIN_EXE_dirdash");
-    let mut cmd = if rustix::process::geteuid().is_root() {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
-            .arg(bin);
-        c
-    } else {
+    if !rustix::process::geteuid().is_root() {
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
-        Command::new(bin)
-    };
-    let out = cmd
+    }
+    let out = support::unprivileged_dirdash()
         .args(["--headless", "--json", "--export"])
         .arg(&file)
         .arg(&root)
@@ -314,7 +279,7 @@ fn a_write_without_permission_is_reported_and_the_summary_kept() {
 
 #[test]
 fn a_full_disk_is_reported_and_the_summary_kept() {
-    let (root, _) = hostile();
+    let (root, _) = hostile_2k();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("export.json");
     // A 16 KiB filesystem in a private mount namespace.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use serde_json::Value;
-use support::{Shape, Spec, tree};
+use support::{Shape, Spec, flat_200k, mixed_100k, tree};
 
 const ROWS: u16 = 30;
 const COLS: u16 = 110;
@@ -196,25 +196,6 @@ impl Drop for Session {
     }
 }
 
-fn mixed_100k() -> (PathBuf, support::Made) {
-    tree(Spec {
-        files: 100_000,
-        seed: 21,
-        shape: Shape::Mixed,
-        hostile: false,
-    })
-}
-
-fn flat_200k() -> PathBuf {
-    tree(Spec {
-        files: 200_000,
-        seed: 3,
-        shape: Shape::Flat,
-        hostile: false,
-    })
-    .0
-}
-
 fn count(n: u64) -> String {
     dirdash::report::units::count(n)
 }
@@ -329,7 +310,7 @@ fn tab_completes_directory_names_at_the_prompt() {
 
 #[test]
 fn cancelling_one_job_leaves_the_other_to_finish_with_exact_counts() {
-    let flat = flat_200k();
+    let (flat, _) = flat_200k();
     let (mixed, made) = mixed_100k();
     let mut s = Session::start(
         &[
@@ -360,7 +341,7 @@ fn cancelling_one_job_leaves_the_other_to_finish_with_exact_counts() {
 }
 
 fn start_scanning_flat() -> (Session, PathBuf) {
-    let flat = flat_200k();
+    let (flat, _) = flat_200k();
     let s = Session::start(&["--json", "-j", "1", flat.to_str().unwrap()], &[]);
     s.wait_for("the scan to run", |screen| {
         screen
@@ -446,7 +427,7 @@ fn a_panic_in_the_dashboard_restores_the_terminal_before_its_message() {
 
 #[test]
 fn closing_the_terminal_stops_dirdash_and_keeps_the_summary() {
-    let flat = flat_200k();
+    let (flat, _) = flat_200k();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("stdout");
     let pty = native_pty_system()
@@ -496,23 +477,6 @@ fn closing_the_terminal_stops_dirdash_and_keeps_the_summary() {
     assert!(doc["jobs"][0]["files"].as_u64().unwrap() > 0);
 }
 
-/// ncdu reads the file (it exits 0 even on errors, so stderr must be empty).
-fn assert_ncdu_reads(file: &std::path::Path) {
-    let out = std::process::Command::new("ncdu")
-        .arg("-0")
-        .arg("-f")
-        .arg(file)
-        .arg("-o")
-        .arg("/dev/null")
-        .output()
-        .expect("ncdu is installed (.ci/run installs it)");
-    assert!(
-        out.status.success() && out.stderr.is_empty(),
-        "ncdu: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn export_on_the_command_line_is_written_when_the_scan_ends() {
     let (root, _) = mixed_100k();
@@ -526,7 +490,7 @@ fn export_on_the_command_line_is_written_when_the_scan_ends() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
     s.assert_terminal_restored();
-    assert_ncdu_reads(&file);
+    support::ncdu_reexport(&file, &dir.path().join("check.json"));
 }
 
 #[test]
@@ -547,7 +511,7 @@ fn e_exports_the_selected_job_after_scanning_it_again_to_keep_its_tree() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
     s.assert_terminal_restored();
-    assert_ncdu_reads(&file);
+    support::ncdu_reexport(&file, &dir.path().join("check.json"));
     // The second scan, the one exported, is in the summary too.
     let out = s.stdout();
     assert!(out.contains("2 roots scanned"), "{out}");
@@ -556,7 +520,7 @@ fn e_exports_the_selected_job_after_scanning_it_again_to_keep_its_tree() {
 
 #[test]
 fn headless_shows_a_progress_line_on_a_terminal_and_clears_it() {
-    let flat = flat_200k();
+    let (flat, _) = flat_200k();
     let mut s = Session::start(&["--headless", "-j", "1", flat.to_str().unwrap()], &[]);
     s.wait_for("a progress line", |screen| {
         screen.contains("files") && screen.contains("/s ")

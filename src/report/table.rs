@@ -1,10 +1,11 @@
 //! The summary table printed when a scan ends.
 
 use std::fmt::Write as _;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::tally::Tally;
-use super::units;
+use super::{text, units};
+use crate::scan::Totals;
 
 const HEADER: [&str; 9] = [
     "STATE", "FILES", "DIRS", "LINKS", "OTHER", "APPARENT", "DISK", "ERRORS", "TIME",
@@ -12,11 +13,9 @@ const HEADER: [&str; 9] = [
 
 /// One line per job, a total line when there are several, then notes.
 pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
-    let mut rows: Vec<[String; 10]> = Vec::with_capacity(tally.jobs.len() + 1);
-    for job in &tally.jobs {
-        let t = &job.totals;
-        rows.push([
-            job.state.to_string(),
+    let row = |state: String, t: &Totals, elapsed: Duration, root: String| {
+        [
+            state,
             units::count(t.files),
             units::count(t.dirs),
             units::count(t.symlinks),
@@ -24,24 +23,31 @@ pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
             units::size(t.bytes),
             units::size(t.disk_bytes),
             units::count(t.errors),
-            units::duration(job.elapsed_at(now)),
-            job.root.display().to_string(),
-        ]);
-    }
+            units::duration(elapsed),
+            root,
+        ]
+    };
+    let mut rows: Vec<[String; 10]> = tally
+        .jobs
+        .iter()
+        .map(|job| {
+            let root = text::path(&job.root).into_owned();
+            row(
+                job.state.to_string(),
+                &job.totals,
+                job.elapsed_at(now),
+                root,
+            )
+        })
+        .collect();
     if tally.jobs.len() > 1 {
-        let t = tally.totals();
-        rows.push([
+        let roots = format!("{} roots", tally.jobs.len());
+        rows.push(row(
             "total".to_owned(),
-            units::count(t.files),
-            units::count(t.dirs),
-            units::count(t.symlinks),
-            units::count(t.other),
-            units::size(t.bytes),
-            units::size(t.disk_bytes),
-            units::count(t.errors),
-            units::duration(tally.elapsed_at(now)),
-            format!("{} roots", tally.jobs.len()),
-        ]);
+            &tally.totals(),
+            tally.elapsed_at(now),
+            roots,
+        ));
     }
     let mut widths: [usize; 9] = HEADER.map(str::len);
     for row in &rows {

@@ -21,13 +21,17 @@ pub fn size(bytes: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    let unit = SIZE_UNITS[unit];
+    three_digits(value, " ", SIZE_UNITS[unit])
+}
+
+/// `value` with three significant digits, then the unit.
+fn three_digits(value: f64, space: &str, unit: &str) -> String {
     if value < 9.995 {
-        format!("{value:.2} {unit}")
+        format!("{value:.2}{space}{unit}")
     } else if value < 99.95 {
-        format!("{value:.1} {unit}")
+        format!("{value:.1}{space}{unit}")
     } else {
-        format!("{value:.0} {unit}")
+        format!("{value:.0}{space}{unit}")
     }
 }
 
@@ -56,14 +60,7 @@ pub fn short_count(n: u64) -> String {
         value /= 1000.0;
         i += 1;
     }
-    let suffix = SUFFIXES[i];
-    if value < 9.995 {
-        format!("{value:.2}{suffix}")
-    } else if value < 99.95 {
-        format!("{value:.1}{suffix}")
-    } else {
-        format!("{value:.0}{suffix}")
-    }
+    three_digits(value, "", SUFFIXES[i])
 }
 
 /// `0.81s`, `12.3s`, `4m05s`, `2h03m`.

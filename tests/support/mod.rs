@@ -167,3 +167,73 @@ pub fn counts(t: &Totals) -> oracle::Counts {
         disk_bytes: t.disk_bytes,
     }
 }
+
+/// The trees several test files share.
+pub fn flat_200k() -> (PathBuf, Made) {
+    tree(Spec {
+        files: 200_000,
+        seed: 3,
+        shape: Shape::Flat,
+        hostile: false,
+    })
+}
+
+pub fn mixed_20k() -> (PathBuf, Made) {
+    tree(Spec {
+        files: 20_000,
+        seed: 7,
+        shape: Shape::Mixed,
+        hostile: false,
+    })
+}
+
+pub fn mixed_100k() -> (PathBuf, Made) {
+    tree(Spec {
+        files: 100_000,
+        seed: 21,
+        shape: Shape::Mixed,
+        hostile: false,
+    })
+}
+
+pub fn hostile_2k() -> (PathBuf, Made) {
+    tree(Spec {
+        files: 2_000,
+        seed: 3,
+        shape: Shape::Mixed,
+        hostile: true,
+    })
+}
+
+/// The dirdash binary as an unprivileged user: as root, through setpriv as
+/// `nobody` (root reads every directory, which would hide what is tested).
+pub fn unprivileged_dirdash() -> std::process::Command {
+    let bin = env!("CARGO_BIN_EXE_dirdash");
+    if rustix::process::geteuid().is_root() {
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
+            .arg(bin);
+        cmd
+    } else {
+        std::process::Command::new(bin)
+    }
+}
+
+/// `ncdu -f FILE -o OUT`: ncdu's own re-export of what it read. ncdu exits
+/// 0 even when it fails to parse, so its stderr must be empty too.
+pub fn ncdu_reexport(file: &Path, out: &Path) -> Vec<u8> {
+    let run = std::process::Command::new("ncdu")
+        .arg("-0")
+        .arg("-f")
+        .arg(file)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .expect("ncdu is installed (.ci/run installs it)");
+    assert!(
+        run.status.success() && run.stderr.is_empty(),
+        "ncdu: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    std::fs::read(out).expect("ncdu wrote its re-export")
+}
