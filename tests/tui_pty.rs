@@ -19,6 +19,17 @@ const COLS: u16 = 110;
 /// Generous: only there to turn a hang into a failure.
 const WAIT: Duration = Duration::from_secs(30);
 
+fn open_pty() -> portable_pty::PtyPair {
+    native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap()
+}
+
 /// dirdash running in a pty, through `sh` so that stdout goes to a file and
 /// the terminal's mode can be read after dirdash exits.
 struct Session {
@@ -38,14 +49,7 @@ impl Session {
         let out = dir.path().join("stdout");
         let status = dir.path().join("status");
         let stty = dir.path().join("stty");
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
+        let pty = open_pty();
         let mut cmd = CommandBuilder::new("sh");
         cmd.arg("-c");
         cmd.arg(r#"out=$1; status=$2; stty_file=$3; shift 3; "$@" > "$out"; echo $? > "$status"; stty -a > "$stty_file""#);
@@ -430,14 +434,7 @@ fn closing_the_terminal_stops_dirdash_and_keeps_the_summary() {
     let (flat, _) = flat_200k();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("stdout");
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: ROWS,
-            cols: COLS,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
+    let pty = open_pty();
     // stdout to a file, then exec: a waiting shell would die of the hangup
     // instead of reporting dirdash's status.
     let mut cmd = CommandBuilder::new("sh");

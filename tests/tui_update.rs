@@ -151,13 +151,7 @@ fn the_prompt_checks_then_queues_a_directory_and_closes() {
         key(&mut app, KeyCode::Enter),
         [Action::CheckRoot("~/src".into())]
     );
-    let actions = update(
-        &mut app,
-        Msg::RootChecked {
-            input: "~/src".into(),
-            result: Ok(PathBuf::from("/home/u/src")),
-        },
-    );
+    let actions = root_checked(&mut app, "~/src", Ok(PathBuf::from("/home/u/src")));
     assert_eq!(
         actions,
         [Action::Submit {
@@ -174,13 +168,7 @@ fn bad_input_keeps_the_text_and_shows_why() {
     ch(&mut app, 'a');
     typed(&mut app, "/nope");
     key(&mut app, KeyCode::Enter);
-    let actions = update(
-        &mut app,
-        Msg::RootChecked {
-            input: "/nope".into(),
-            result: Err("no such directory: /nope".into()),
-        },
-    );
+    let actions = root_checked(&mut app, "/nope", Err("no such directory: /nope".into()));
     assert!(actions.is_empty());
     let prompt = app.prompt.as_ref().expect("still open");
     assert_eq!(prompt.value(), "/nope");
@@ -195,13 +183,7 @@ fn a_directory_already_queued_is_refused() {
     ch(&mut app, 'a');
     typed(&mut app, "/data");
     key(&mut app, KeyCode::Enter);
-    let actions = update(
-        &mut app,
-        Msg::RootChecked {
-            input: "/data".into(),
-            result: Ok(PathBuf::from("/data")),
-        },
-    );
+    let actions = root_checked(&mut app, "/data", Ok(PathBuf::from("/data")));
     assert!(actions.is_empty());
     assert_eq!(
         app.prompt.as_ref().unwrap().message.as_deref(),
@@ -209,13 +191,7 @@ fn a_directory_already_queued_is_refused() {
     );
     // Once it is done, scanning it again is allowed.
     finished(&mut app, job, JobState::Done, 1);
-    let actions = update(
-        &mut app,
-        Msg::RootChecked {
-            input: "/data".into(),
-            result: Ok(PathBuf::from("/data")),
-        },
-    );
+    let actions = root_checked(&mut app, "/data", Ok(PathBuf::from("/data")));
     assert_eq!(
         actions,
         [Action::Submit {
@@ -428,6 +404,17 @@ fn ticks_mark_the_screen_dirty_only_while_something_moves() {
     assert!(app.dirty, "elapsed time moves while scanning");
 }
 
+/// The runtime's answer to `CheckRoot(input)`.
+fn root_checked(app: &mut App, input: &str, result: Result<PathBuf, String>) -> Vec<Action> {
+    update(
+        app,
+        Msg::RootChecked {
+            input: input.into(),
+            result,
+        },
+    )
+}
+
 fn finished_with_tree(app: &mut App, job: JobId, root: &str) -> Vec<Action> {
     // A kept tree, as the engine hands it over at the end of a job.
     let tree = dirdash::scan::KeptTree::for_tests(Arc::from(Path::new(root)));
@@ -600,13 +587,7 @@ fn export_on_the_command_line_without_a_dir_applies_to_the_first_directory_added
     ch(&mut app, 'a');
     typed(&mut app, "/data");
     key(&mut app, KeyCode::Enter);
-    let actions = update(
-        &mut app,
-        Msg::RootChecked {
-            input: "/data".into(),
-            result: Ok(PathBuf::from("/data")),
-        },
-    );
+    let actions = root_checked(&mut app, "/data", Ok(PathBuf::from("/data")));
     assert_eq!(
         actions,
         [Action::Submit {
