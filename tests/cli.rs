@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use rustix::process::Signal;
@@ -329,12 +329,13 @@ fn help_documents_every_option_and_the_exit_codes() {
     assert!(help.contains(&format!("here: {default}")), "{help}");
 }
 
-/// Signals mid-scan: wait for the first listed path (handlers are installed
-/// before the scan starts), then signal.
-fn signal_mid_scan(signal: Signal) -> (Option<i32>, Vec<u8>, String, Duration) {
+/// `--headless --list` of the 200k flat directory, once its first path is
+/// out (the signal handlers are installed before the scan starts).
+fn start_listing(args: &[&str]) -> (Child, BufReader<ChildStdout>, Vec<u8>) {
     let (root, _) = flat_200k();
     let mut child = dirdash()
-        .args(["--headless", "--list", "-j", "1"])
+        .args(["--headless", "--list"])
+        .args(args)
         .arg(&root)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -344,6 +345,13 @@ fn signal_mid_scan(signal: Signal) -> (Option<i32>, Vec<u8>, String, Duration) {
     let mut first = Vec::new();
     stdout.read_until(b'\n', &mut first).unwrap();
     assert!(!first.is_empty(), "no path listed");
+    (child, stdout, first)
+}
+
+/// Signals mid-scan: wait for the first listed path (handlers are installed
+/// before the scan starts), then signal.
+fn signal_mid_scan(signal: Signal) -> (Option<i32>, Vec<u8>, String, Duration) {
+    let (mut child, mut stdout, mut first) = start_listing(&["-j", "1"]);
     let pid = rustix::process::Pid::from_child(&child);
     let sent = Instant::now();
     rustix::process::kill_process(pid, signal).unwrap();
@@ -384,17 +392,7 @@ fn sigterm_stops_cleanly_and_exits_143() {
 
 #[test]
 fn a_closed_pipe_ends_the_list_quietly() {
-    let (root, _) = flat_200k();
-    let mut child = dirdash()
-        .args(["--headless", "--list"])
-        .arg(&root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = Vec::new();
-    stdout.read_until(b'\n', &mut line).unwrap();
+    let (mut child, stdout, _) = start_listing(&[]);
     drop(stdout);
     let status = child.wait().unwrap();
     let mut stderr = String::new();

@@ -165,6 +165,15 @@ impl Session {
         }
     }
 
+    /// Esc, then waits until the prompt is gone (so that the next key is a
+    /// key, not text, nor part of an escape sequence).
+    fn close_prompt(&mut self) {
+        self.send("\x1b");
+        self.wait_for("the prompt to close", |screen| {
+            !screen.contains("add directory:")
+        });
+    }
+
     /// Ends dirdash and the shell if a failed test left them running.
     fn kill(&mut self) {
         if self.child.try_wait().ok().flatten().is_none() {
@@ -281,10 +290,7 @@ fn bad_prompt_input_is_explained_and_kept_for_correction() {
     s.send(file.to_str().unwrap());
     s.send("\r");
     s.wait_text("not a directory:");
-    s.send("\x1b");
-    s.wait_for("the prompt to close", |screen| {
-        !screen.contains("add directory:")
-    });
+    s.close_prompt();
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
     s.assert_terminal_restored();
@@ -418,10 +424,7 @@ fn a_panic_in_the_dashboard_restores_the_terminal_before_its_message() {
     let mut s = Session::start(&[], &[("DIRDASH_TEST_PANIC_KEY", "!")]);
     s.wait_text("add directory:");
     // Leave the prompt so that "!" is a key, not text.
-    s.send("\x1b");
-    s.wait_for("the prompt to close", |screen| {
-        !screen.contains("add directory:")
-    });
+    s.close_prompt();
     s.send("!");
     assert_eq!(s.wait_exit(), 101);
     s.assert_terminal_restored();

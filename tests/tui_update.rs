@@ -415,6 +415,21 @@ fn root_checked(app: &mut App, input: &str, result: Result<PathBuf, String>) -> 
     )
 }
 
+/// The runtime's answer to `CheckExport(input)`.
+fn export_checked(
+    app: &mut App,
+    input: &str,
+    result: Result<PathBuf, ExportRefusal>,
+) -> Vec<Action> {
+    update(
+        app,
+        Msg::ExportChecked {
+            input: input.into(),
+            result,
+        },
+    )
+}
+
 fn finished_with_tree(app: &mut App, job: JobId, root: &str) -> Vec<Action> {
     // A kept tree, as the engine hands it over at the end of a job.
     let tree = dirdash::scan::KeptTree::for_tests(Arc::from(Path::new(root)));
@@ -472,13 +487,7 @@ fn exporting_a_job_that_kept_its_tree_writes_it_and_reports_the_result() {
         enter_export_path(&mut app, "/tmp/x.json"),
         [Action::CheckExport("/tmp/x.json".into())]
     );
-    let actions = update(
-        &mut app,
-        Msg::ExportChecked {
-            input: "/tmp/x.json".into(),
-            result: Ok(PathBuf::from("/tmp/x.json")),
-        },
-    );
+    let actions = export_checked(&mut app, "/tmp/x.json", Ok(PathBuf::from("/tmp/x.json")));
     assert_eq!(
         actions,
         [Action::WriteExport {
@@ -546,13 +555,7 @@ fn a_job_that_kept_no_tree_is_scanned_again_and_exported_when_done() {
     finished(&mut app, first, JobState::Done, 3);
     ch(&mut app, 'e');
     enter_export_path(&mut app, "/tmp/x.json");
-    let actions = update(
-        &mut app,
-        Msg::ExportChecked {
-            input: "/tmp/x.json".into(),
-            result: Ok(PathBuf::from("/tmp/x.json")),
-        },
-    );
+    let actions = export_checked(&mut app, "/tmp/x.json", Ok(PathBuf::from("/tmp/x.json")));
     assert_eq!(
         actions,
         [Action::Submit {

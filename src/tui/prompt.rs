@@ -8,7 +8,7 @@ use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -69,7 +69,6 @@ impl Prompt {
                 PromptKey::Edited
             }
             Some(_) => PromptKey::Edited,
-            None if key.modifiers.contains(KeyModifiers::CONTROL) => PromptKey::Ignored,
             None => PromptKey::Ignored,
         }
     }
