@@ -73,14 +73,6 @@ impl DirNode {
         let at = e.name_at as usize;
         &self.names[at..at + usize::from(e.name_len)]
     }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }
 
 impl Entry {
