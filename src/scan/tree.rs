@@ -60,10 +60,6 @@ impl DirNode {
         self.entries.push(entry);
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = (&[u8], &Entry)> {
-        self.entries.iter().map(|e| (self.name(e), e))
-    }
-
     /// The `i`th entry and its name.
     pub fn get(&self, i: usize) -> Option<(&[u8], &Entry)> {
         self.entries.get(i).map(|e| (self.name(e), e))
