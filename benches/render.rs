@@ -11,6 +11,7 @@ use dirdash::scan::{JobId, Progress, ScanEvent, Totals, WorkerId, WorkerState, W
 use dirdash::tui::app::{App, Msg, update};
 use dirdash::tui::theme::Theme;
 use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 
@@ -70,8 +71,14 @@ fn busy_app() -> App {
         })
         .collect();
     update(&mut app, Msg::Tick { now, workers });
-    app.rates.history = (0..60).map(|i| i * 5_000).collect();
-    app.selected = 150;
+    app.rates_mut().history = (0..60).map(|i| i * 5_000).collect();
+    for _ in 0..15 {
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)),
+        );
+    }
+    assert_eq!(app.jobs().selected(), 150);
     app
 }
 

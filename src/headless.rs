@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{never, select, tick};
 
-use crate::report::{self, Tally, ncdu, text, units};
-use crate::scan::{self, JobOptions, Options, ScanEvent, Scanner};
-use crate::signals::{SIGINT, SIGTERM, SignalChannel};
+use crate::report::{Tally, ncdu, text, units};
+use crate::scan::{self, JobOptions, Options, ScanEvent};
+use crate::session::{self, Destination, Ending, Format, Outcome, Session};
+use crate::signals::{SIGINT, SIGTERM};
 
 /// How often the progress line is redrawn.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -29,17 +30,10 @@ pub struct Config {
 /// Runs the scan to its end (or a signal) and returns the exit code.
 pub fn run(options: Options, config: Config) -> i32 {
     let threads = options.threads;
-    let signals = match SignalChannel::listen(&[SIGINT, SIGTERM]) {
-        Ok(signals) => signals,
+    let session = match Session::start(options, &[SIGINT, SIGTERM]) {
+        Ok(session) => session,
         Err(e) => {
-            crate::say!("dirdash: cannot install signal handlers: {e}");
-            return 1;
-        }
-    };
-    let (mut scanner, events) = match Scanner::new(options) {
-        Ok(started) => started,
-        Err(e) => {
-            crate::say!("dirdash: cannot start worker threads: {e}");
+            crate::say!("dirdash: {e}");
             return 1;
         }
     };
@@ -49,7 +43,7 @@ pub fn run(options: Options, config: Config) -> i32 {
         let job = JobOptions {
             keep_tree: config.export.is_some(),
         };
-        match scanner.submit_with(&root, job) {
+        match session.submit(&root, job) {
             Ok(id) => tally.submitted(id, root),
             Err(e) => {
                 crate::say!("dirdash: {e}");
@@ -65,20 +59,20 @@ pub fn run(options: Options, config: Config) -> i32 {
         never()
     };
     let mut list = config.list.map(ListWriter::new);
-    let mut stopped_by: Option<i32> = None;
-    let mut abandoned = false;
+    let mut signal: Option<i32> = None;
+    let mut ending = Ending::Joined;
 
     loop {
-        if stopped_by.is_none() && tally.all_finished() {
+        if signal.is_none() && tally.all_finished() {
             break;
         }
         select! {
-            recv(events) -> event => {
+            recv(session.events()) -> event => {
                 let Ok(event) = event else { break };
                 match &event {
                     ScanEvent::Error(error) => {
                         progress.clear();
-                        crate::say!("dirdash: {}: {}", text::path(&error.path), error.error);
+                        crate::say!("dirdash: {}: {}", text::path(&error.path), error.cause);
                     }
                     ScanEvent::Files(batch) => {
                         if let Some(writer) = &mut list
@@ -86,7 +80,7 @@ pub fn run(options: Options, config: Config) -> i32 {
                         {
                             // The reader went away (`| head`): nobody wants more.
                             list = None;
-                            scanner.stop();
+                            session.scanner().stop();
                         }
                     }
                     ScanEvent::Progress(p) => progress.dir = Some(Arc::clone(&p.dir)),
@@ -97,30 +91,29 @@ pub fn run(options: Options, config: Config) -> i32 {
                     break;
                 }
             }
-            recv(signals.receiver()) -> signal => {
-                if stopped_by.is_some() {
+            recv(session.signals()) -> received => {
+                if signal.is_some() {
                     // Asked twice: do not wait for workers stuck in the kernel.
-                    abandoned = true;
+                    ending = Ending::Abandoned;
                     break;
                 }
-                stopped_by = signal.ok().or(Some(SIGINT));
-                scanner.stop();
+                signal = received.ok().or(Some(SIGINT));
+                session.scanner().stop();
             }
             recv(ticks) -> _ => progress.draw(&tally),
         }
     }
     progress.clear();
-    if abandoned {
+    for event in session.end(ending) {
+        tally.apply(&event);
+    }
+    if ending == Ending::Abandoned {
         tally.abandon(Instant::now());
-        // Joining would wait for the stuck workers; the process ends instead.
-        std::mem::forget(scanner);
-    } else {
-        scanner.shutdown();
     }
 
     let mut export_failed = false;
     if let Some(file) = &config.export
-        && !abandoned
+        && ending == Ending::Joined
         && let Some(tree) = tally.jobs.first().and_then(|job| job.tree.as_ref())
         && let Err(e) = ncdu::write(tree, file, config.force)
     {
@@ -128,38 +121,27 @@ pub fn run(options: Options, config: Config) -> i32 {
         export_failed = true;
     }
 
-    let now = Instant::now();
     let broken_pipe = config.list.is_some() && list.is_none();
     if !broken_pipe {
-        print_summary(&tally, threads, now, &config);
+        let format = if config.json {
+            Format::Json
+        } else {
+            Format::Table
+        };
+        // With --list, stdout belongs to the paths.
+        let to = if config.list.is_some() {
+            Destination::Stderr
+        } else {
+            Destination::Stdout
+        };
+        session::print_summary(&tally, threads, format, to);
     }
-    match stopped_by {
-        Some(signal) => 128 + signal,
-        None if tally.has_errors() || export_failed => 1,
-        None => 0,
+    Outcome {
+        signal,
+        scan_failed: tally.has_errors(),
+        output_failed: export_failed,
     }
-}
-
-fn print_summary(tally: &Tally, threads: usize, now: Instant, config: &Config) {
-    let summary = if config.json {
-        report::json::render(tally, threads, now)
-    } else {
-        report::table::render(tally, threads, now)
-    };
-    // With --list, stdout belongs to the paths.
-    let result = if config.list.is_some() {
-        io::stderr().write_all(summary.as_bytes())
-    } else {
-        let mut stdout = io::stdout().lock();
-        stdout
-            .write_all(summary.as_bytes())
-            .and_then(|()| stdout.flush())
-    };
-    if let Err(e) = result
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        crate::say!("dirdash: cannot write the summary: {e}");
-    }
+    .exit_code()
 }
 
 /// `--list` output: every path followed by the separator, flushed per batch

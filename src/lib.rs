@@ -24,5 +24,6 @@ pub mod cli;
 pub mod headless;
 pub mod report;
 pub mod scan;
+pub mod session;
 pub mod signals;
 pub mod tui;

@@ -7,7 +7,6 @@ use dirdash::scan::{self, Exclude, Options};
 use dirdash::{headless, tui};
 
 fn main() -> ExitCode {
-    tui::terminal::install_panic_hook();
     let cli = Cli::parse_args();
     let exclude = match Exclude::new(&cli.exclude) {
         Ok(exclude) => exclude,
@@ -34,7 +33,7 @@ fn main() -> ExitCode {
         one_file_system: cli.one_file_system,
         exclude,
         list_files: cli.list,
-        // Test hook for the worker-panic tests; not a user option.
+        #[cfg(feature = "fault-injection")]
         panic_on_dir_named: std::env::var_os("DIRDASH_TEST_PANIC_IN"),
     };
     let code = if cli.headless {
@@ -64,6 +63,7 @@ fn main() -> ExitCode {
                 json: cli.json,
                 export: cli.export,
                 force: cli.force,
+                #[cfg(feature = "fault-injection")]
                 panic_on_key: std::env::var("DIRDASH_TEST_PANIC_KEY")
                     .ok()
                     .and_then(|k| k.chars().next()),

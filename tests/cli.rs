@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 
 use rustix::process::Signal;
 use serde_json::Value;
+use support::nobody::Unprivileged;
 use support::oracle;
-use support::{HANG, Shape, Spec, flat_200k, hostile_2k, mixed_20k, tree, unprivileged_dirdash};
+use support::{HANG, Shape, Spec, flat_200k, hostile_2k, mixed_20k, tree};
 
 fn dirdash() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dirdash"))
@@ -63,7 +64,7 @@ fn the_json_summary_follows_the_schema_and_equals_the_oracle() {
         String::from_utf8_lossy(&out.stderr)
     );
     let doc = json(&out);
-    assert_eq!(doc["version"], 2);
+    assert_eq!(doc["version"], 3);
     assert_eq!(doc["threads"], 4);
     assert!(doc["elapsed_ms"].is_u64());
     assert_eq!(doc["state"], "done");
@@ -407,10 +408,9 @@ fn a_closed_pipe_ends_the_list_quietly() {
 }
 
 /// A tree the `nobody` user can enter, with one directory it cannot.
-fn tree_with_a_locked_dir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+fn tree_with_a_locked_dir() -> Unprivileged {
+    let nobody = Unprivileged::new();
+    let root = &nobody.root();
     for d in ["open", "open/sub", "locked"] {
         std::fs::create_dir(root.join(d)).unwrap();
     }
@@ -424,14 +424,15 @@ fn tree_with_a_locked_dir() -> tempfile::TempDir {
         std::fs::write(root.join(f), b"12345").unwrap();
     }
     std::fs::set_permissions(root.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
-    dir
+    nobody
 }
 
 #[test]
 fn an_unreadable_directory_is_an_error_with_its_path_and_the_rest_is_counted() {
-    let dir = tree_with_a_locked_dir();
-    let root = dir.path();
-    let out = unprivileged_dirdash()
+    let nobody = tree_with_a_locked_dir();
+    let root = &nobody.root();
+    let out = nobody
+        .command()
         .args(["--headless", "--json"])
         .arg(root)
         .output()
@@ -453,6 +454,8 @@ fn an_unreadable_directory_is_an_error_with_its_path_and_the_rest_is_counted() {
     let error = &doc["errors"][0];
     assert_eq!(error["path"], root.join("locked").to_str().unwrap());
     assert_eq!(error["reason"], "Permission denied (os error 13)");
+    assert_eq!(error["kind"], "permission_denied");
+    assert_eq!(error["errno"], 13);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains(&format!(
@@ -480,9 +483,10 @@ fn an_unreadable_directory_is_an_error_with_its_path_and_the_rest_is_counted() {
 
 #[test]
 fn an_unreadable_root_fails_the_job_and_exits_1() {
-    let dir = tree_with_a_locked_dir();
-    let locked = dir.path().join("locked");
-    let out = unprivileged_dirdash()
+    let nobody = tree_with_a_locked_dir();
+    let locked = nobody.root().join("locked");
+    let out = nobody
+        .command()
         .args(["--headless", "--json"])
         .arg(&locked)
         .output()

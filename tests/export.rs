@@ -260,15 +260,30 @@ fn assert_failed_write_kept_the_summary(out: &Output, file: &Path, reason: &str)
 
 #[test]
 fn a_write_without_permission_is_reported_and_the_summary_kept() {
-    let (root, _) = hostile_2k();
-    let dir = tempfile::tempdir().unwrap();
+    let nobody = support::nobody::Unprivileged::new();
+    let root = nobody.root().join("tree");
+    support::treegen::generate(
+        &root,
+        &support::Spec {
+            files: 2_000,
+            seed: 3,
+            shape: support::Shape::Mixed,
+            hostile: true,
+        },
+    )
+    .unwrap();
     // Readable by everyone, writable by its owner only; then run as nobody.
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let file = dir.path().join("export.json");
-    if !rustix::process::geteuid().is_root() {
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
-    }
-    let out = support::unprivileged_dirdash()
+    let dir = nobody.root().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    let mode = if rustix::process::geteuid().is_root() {
+        0o755
+    } else {
+        0o555
+    };
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)).unwrap();
+    let file = dir.join("export.json");
+    let out = nobody
+        .command()
         .args(["--headless", "--json", "--export"])
         .arg(&file)
         .arg(&root)

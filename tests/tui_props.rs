@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use dirdash::report::ncdu::TargetError;
+use dirdash::scan::Cause;
 use dirdash::scan::{JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId};
-use dirdash::tui::app::{Action, App, ExportRefusal, Msg, Screen, update};
+use dirdash::tui::app::{Action, App, Msg, Screen, update};
 use dirdash::tui::theme::Theme;
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -78,9 +80,7 @@ fn perform(action: Action, next_id: &mut u32) -> Vec<Msg> {
         }
         Action::CheckExport(input) => {
             let result = if input.ends_with('z') {
-                Err(ExportRefusal::Exists(PathBuf::from(format!(
-                    "/out/{input}"
-                ))))
+                Err(TargetError::Exists(PathBuf::from(format!("/out/{input}"))))
             } else {
                 Ok(PathBuf::from(format!("/out/{input}")))
             };
@@ -98,22 +98,22 @@ fn perform(action: Action, next_id: &mut u32) -> Vec<Msg> {
 }
 
 fn check(app: &App) {
-    let jobs = app.tally.jobs.len();
+    let jobs = app.tally().jobs.len();
     assert!(
-        app.selected < jobs.max(1),
+        app.jobs().selected() < jobs.max(1),
         "selected {} of {jobs}",
-        app.selected
+        app.jobs().selected()
     );
-    if let Screen::Detail(job) = app.screen {
-        assert!(app.tally.job(job).is_some());
+    if let Screen::Detail(job) = app.screen() {
+        assert!(app.tally().job(job).is_some());
     }
-    if app.stopping.is_some() {
-        assert!(app.prompt.is_none());
+    if app.stopping().is_some() {
+        assert!(app.prompt().is_none());
     }
-    let mut ids: Vec<JobId> = app.tally.jobs.iter().map(|j| j.id).collect();
+    let mut ids: Vec<JobId> = app.tally().jobs.iter().map(|j| j.id).collect();
     ids.dedup();
     assert_eq!(ids.len(), jobs, "job ids are unique and ordered");
-    assert!(app.threads >= 1);
+    assert!(app.threads() >= 1);
 }
 
 proptest! {
@@ -128,7 +128,7 @@ proptest! {
         let mut now = t0;
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         for step in steps {
-            let job = |app: &App, i: usize| app.tally.jobs.get(i % app.tally.jobs.len().max(1)).map(|j| j.id);
+            let job = |app: &App, i: usize| app.tally().jobs.get(i % app.tally().jobs.len().max(1)).map(|j| j.id);
             let msg = match step {
                 Step::Key(code) => Some(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))),
                 Step::CtrlC => Some(Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))),
@@ -161,7 +161,7 @@ proptest! {
                     Msg::Scan(ScanEvent::Error(ScanError {
                         job,
                         path: PathBuf::from("/r/new\nline/\u{7}"),
-                        error: std::io::Error::from_raw_os_error(13),
+                        cause: Cause::Io(std::io::Error::from_raw_os_error(13)),
                     }))
                 }),
                 Step::Tick(ms) => {

@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use dirdash::report::ERRORS_KEPT;
+use dirdash::report::ncdu::TargetError;
 use dirdash::scan::{
-    JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId, WorkerState,
+    Cause, JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId, WorkerState,
     WorkerStatus,
 };
-use dirdash::tui::app::{
-    Action, App, Exit, ExportRefusal, ExportState, Msg, RECENT_ERRORS, Screen, update,
-};
+use dirdash::tui::app::{Action, App, Ending, ExportState, Exports, Msg, Overlay, Screen, update};
 use dirdash::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -96,9 +96,9 @@ fn finished(app: &mut App, job: JobId, state: JobState, files: u64) -> Vec<Actio
 fn q_stops_and_a_second_q_exits_without_waiting() {
     let mut app = app();
     assert_eq!(ch(&mut app, 'q'), [Action::Stop]);
-    assert!(app.stopping.is_some());
+    assert!(app.stopping().is_some());
     assert_eq!(app.activity(), "stopping");
-    assert_eq!(ch(&mut app, 'q'), [Action::Exit(Exit::Abandoned)]);
+    assert_eq!(ch(&mut app, 'q'), [Action::Exit(Ending::Abandoned)]);
 }
 
 #[test]
@@ -107,7 +107,7 @@ fn once_every_worker_left_the_dashboard_exits_and_joins() {
     ch(&mut app, 'q');
     assert_eq!(
         update(&mut app, Msg::Scan(ScanEvent::Stopped)),
-        [Action::Exit(Exit::Joined)]
+        [Action::Exit(Ending::Joined)]
     );
 }
 
@@ -117,7 +117,7 @@ fn ctrl_c_stops_even_while_typing_in_the_prompt() {
     app.open_prompt();
     typed(&mut app, "q");
     assert_eq!(
-        app.prompt.as_ref().unwrap().value(),
+        app.prompt().unwrap().value(),
         "q",
         "q is text in the prompt"
     );
@@ -126,25 +126,25 @@ fn ctrl_c_stops_even_while_typing_in_the_prompt() {
         Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
     );
     assert_eq!(actions, [Action::Stop]);
-    assert!(app.prompt.is_none());
+    assert!(app.prompt().is_none());
 }
 
 #[test]
 fn a_signal_stops_like_q_and_is_remembered_for_the_exit_code() {
     let mut app = app();
     assert_eq!(update(&mut app, Msg::Signal(15)), [Action::Stop]);
-    assert_eq!(app.stop_signal, Some(15));
+    assert_eq!(app.stop_signal(), Some(15));
     assert_eq!(
         update(&mut app, Msg::Signal(1)),
-        [Action::Exit(Exit::Abandoned)]
+        [Action::Exit(Ending::Abandoned)]
     );
-    assert_eq!(app.stop_signal, Some(15));
+    assert_eq!(app.stop_signal(), Some(15));
 }
 
 #[test]
 fn the_prompt_checks_then_queues_a_directory_and_closes() {
     let mut app = app();
-    assert!(app.prompt.is_none());
+    assert!(app.prompt().is_none());
     ch(&mut app, 'a');
     typed(&mut app, "~/src");
     assert_eq!(
@@ -159,7 +159,7 @@ fn the_prompt_checks_then_queues_a_directory_and_closes() {
             keep_tree: false
         }]
     );
-    assert!(app.prompt.is_none());
+    assert!(app.prompt().is_none());
 }
 
 #[test]
@@ -170,9 +170,9 @@ fn bad_input_keeps_the_text_and_shows_why() {
     key(&mut app, KeyCode::Enter);
     let actions = root_checked(&mut app, "/nope", Err("no such directory: /nope".into()));
     assert!(actions.is_empty());
-    let prompt = app.prompt.as_ref().expect("still open");
+    let prompt = app.prompt().expect("still open");
     assert_eq!(prompt.value(), "/nope");
-    assert_eq!(prompt.message.as_deref(), Some("no such directory: /nope"));
+    assert_eq!(prompt.message(), Some("no such directory: /nope"));
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn a_directory_already_queued_is_refused() {
     let actions = root_checked(&mut app, "/data", Ok(PathBuf::from("/data")));
     assert!(actions.is_empty());
     assert_eq!(
-        app.prompt.as_ref().unwrap().message.as_deref(),
+        app.prompt().unwrap().message(),
         Some("already queued: /data")
     );
     // Once it is done, scanning it again is allowed.
@@ -217,9 +217,9 @@ fn esc_closes_the_prompt_and_tab_asks_for_completions() {
             names: vec!["srv".into()],
         },
     );
-    assert_eq!(app.prompt.as_ref().unwrap().value(), "/srv/");
+    assert_eq!(app.prompt().unwrap().value(), "/srv/");
     key(&mut app, KeyCode::Esc);
-    assert!(app.prompt.is_none());
+    assert!(app.prompt().is_none());
 }
 
 #[test]
@@ -233,7 +233,7 @@ fn x_cancels_the_selected_running_job_once() {
     assert_eq!(ch(&mut app, 'x'), [Action::Cancel(b)]);
     assert!(ch(&mut app, 'x').is_empty(), "already cancelling");
     finished(&mut app, b, JobState::Cancelled, 3);
-    assert!(app.cancelling.is_empty());
+    assert!(!app.jobs().is_cancelling(b));
     finished(&mut app, a, JobState::Done, 3);
     key(&mut app, KeyCode::Up);
     assert!(
@@ -264,32 +264,32 @@ fn selection_stays_within_the_jobs_and_enter_opens_the_detail() {
     for _ in 0..10 {
         ch(&mut app, 'j');
     }
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.jobs().selected(), 2);
     ch(&mut app, 'k');
-    assert_eq!(app.selected, 1);
+    assert_eq!(app.jobs().selected(), 1);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Detail(JobId(2)));
+    assert_eq!(app.screen(), Screen::Detail(JobId(2)));
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Dashboard);
+    assert_eq!(app.screen(), Screen::Dashboard);
     ch(&mut app, '?');
-    assert!(app.help);
+    assert!(matches!(app.overlay(), Overlay::Help { .. }));
     key(&mut app, KeyCode::Esc);
-    assert!(!app.help);
+    assert!(matches!(app.overlay(), Overlay::None));
 }
 
 #[test]
 fn scan_events_add_up_in_the_jobs_and_workers() {
     let mut app = app();
     let job = submitted(&mut app, 1, "/a");
-    assert_eq!(app.tally.jobs[0].state, JobState::Queued);
+    assert_eq!(app.tally().jobs[0].state, JobState::Queued);
     started(&mut app, job);
-    assert_eq!(app.tally.jobs[0].state, JobState::Scanning);
+    assert_eq!(app.tally().jobs[0].state, JobState::Scanning);
     progress(&mut app, job, 0, 5);
     progress(&mut app, job, 1, 7);
-    assert_eq!(app.tally.jobs[0].totals.files, 12);
-    assert_eq!(app.tally.workers[&WorkerId(1)].entries, 7);
+    assert_eq!(app.tally().jobs[0].totals.files, 12);
+    assert_eq!(app.tally().workers[&WorkerId(1)].entries, 7);
     finished(&mut app, job, JobState::Done, 12);
-    assert_eq!(app.tally.jobs[0].state, JobState::Done);
+    assert_eq!(app.tally().jobs[0].state, JobState::Done);
     assert_eq!(app.activity(), "idle");
 }
 
@@ -297,27 +297,30 @@ fn scan_events_add_up_in_the_jobs_and_workers() {
 fn errors_are_kept_newest_last_up_to_a_bound() {
     let mut app = app();
     let job = submitted(&mut app, 1, "/a");
-    for i in 0..RECENT_ERRORS + 5 {
+    for i in 0..ERRORS_KEPT + 5 {
         update(
             &mut app,
             Msg::Scan(ScanEvent::Error(ScanError {
                 job,
                 path: PathBuf::from(format!("/a/{i}")),
-                error: std::io::Error::from_raw_os_error(13),
+                cause: Cause::Io(std::io::Error::from_raw_os_error(13)),
             })),
         );
     }
-    assert_eq!(app.recent_errors.len(), RECENT_ERRORS);
+    let log = &app.tally().errors;
+    assert_eq!(log.kept().len(), ERRORS_KEPT);
     assert_eq!(
-        app.recent_errors.back().unwrap().path,
-        PathBuf::from(format!("/a/{}", RECENT_ERRORS + 4))
+        log.kept().back().unwrap().path,
+        PathBuf::from(format!("/a/{}", ERRORS_KEPT + 4))
     );
-    assert_eq!(app.tally.error_count, RECENT_ERRORS as u64 + 5);
-    assert_eq!(app.errors_by_job[&job], RECENT_ERRORS as u64);
+    assert_eq!(log.total(), ERRORS_KEPT as u64 + 5);
+    assert_eq!(log.job_kept(job), ERRORS_KEPT);
+    assert_eq!(log.job_total(job), ERRORS_KEPT as u64 + 5);
     ch(&mut app, 'l');
-    assert_eq!(app.screen, Screen::Errors);
+    assert_eq!(app.screen(), Screen::Errors);
+    assert_eq!(app.scroll(), ERRORS_KEPT - 1, "opens at the newest");
     key(&mut app, KeyCode::Home);
-    assert_eq!(app.scroll, 0);
+    assert_eq!(app.scroll(), 0);
 }
 
 #[test]
@@ -333,10 +336,10 @@ fn a_worker_panic_is_shown_and_the_scan_goes_on() {
             message: "boom".into(),
         }),
     );
-    let notice = app.notice.as_ref().expect("a notice");
+    let notice = app.notice().expect("a notice");
     assert!(notice.text.contains("worker 3") && notice.text.contains("/a/bad"));
     assert!(notice.text.contains("boom"));
-    assert!(app.stopping.is_none());
+    assert!(app.stopping().is_none());
 }
 
 #[test]
@@ -382,7 +385,7 @@ fn ticks_mark_the_screen_dirty_only_while_something_moves() {
             workers: vec![],
         },
     );
-    app.dirty = false;
+    app.drawn();
     update(
         &mut app,
         Msg::Tick {
@@ -390,10 +393,10 @@ fn ticks_mark_the_screen_dirty_only_while_something_moves() {
             workers: vec![],
         },
     );
-    assert!(!app.dirty, "an idle dashboard has nothing to redraw");
+    assert!(!app.is_dirty(), "an idle dashboard has nothing to redraw");
     let job = submitted(&mut app, 1, "/a");
     started(&mut app, job);
-    app.dirty = false;
+    app.drawn();
     update(
         &mut app,
         Msg::Tick {
@@ -401,7 +404,7 @@ fn ticks_mark_the_screen_dirty_only_while_something_moves() {
             workers: vec![],
         },
     );
-    assert!(app.dirty, "elapsed time moves while scanning");
+    assert!(app.is_dirty(), "elapsed time moves while scanning");
 }
 
 /// The runtime's answer to `CheckRoot(input)`.
@@ -416,11 +419,7 @@ fn root_checked(app: &mut App, input: &str, result: Result<PathBuf, String>) -> 
 }
 
 /// The runtime's answer to `CheckExport(input)`.
-fn export_checked(
-    app: &mut App,
-    input: &str,
-    result: Result<PathBuf, ExportRefusal>,
-) -> Vec<Action> {
+fn export_checked(app: &mut App, input: &str, result: Result<PathBuf, TargetError>) -> Vec<Action> {
     update(
         app,
         Msg::ExportChecked {
@@ -462,7 +461,7 @@ fn e_asks_for_a_file_name_suggesting_one_from_the_root() {
     let job = submitted(&mut app, 1, "/data/photos");
     finished_with_tree(&mut app, job, "/data/photos");
     ch(&mut app, 'e');
-    assert_eq!(app.prompt.as_ref().unwrap().value(), "photos.ncdu.json");
+    assert_eq!(app.prompt().unwrap().value(), "photos.ncdu.json");
     assert_eq!(
         key(&mut app, KeyCode::Enter),
         [Action::CheckExport("photos.ncdu.json".into())]
@@ -496,8 +495,8 @@ fn exporting_a_job_that_kept_its_tree_writes_it_and_reports_the_result() {
             overwrite: false
         }]
     );
-    assert!(app.prompt.is_none());
-    assert_eq!(app.exports[&job].state, ExportState::Writing);
+    assert!(app.prompt().is_none());
+    assert_eq!(app.exports().get(job).unwrap().state, ExportState::Writing);
     update(
         &mut app,
         Msg::Exported {
@@ -506,10 +505,9 @@ fn exporting_a_job_that_kept_its_tree_writes_it_and_reports_the_result() {
             result: Ok(()),
         },
     );
-    assert_eq!(app.exports[&job].state, ExportState::Written);
+    assert_eq!(app.exports().get(job).unwrap().state, ExportState::Written);
     assert!(
-        app.notice
-            .as_ref()
+        app.notice()
             .unwrap()
             .text
             .contains("exported /data to /tmp/x.json")
@@ -525,15 +523,13 @@ fn an_existing_export_file_is_replaced_only_after_a_second_enter() {
     enter_export_path(&mut app, "/tmp/old.json");
     let exists = || Msg::ExportChecked {
         input: "/tmp/old.json".into(),
-        result: Err(ExportRefusal::Exists(PathBuf::from("/tmp/old.json"))),
+        result: Err(TargetError::Exists(PathBuf::from("/tmp/old.json"))),
     };
     assert!(update(&mut app, exists()).is_empty());
     assert!(
-        app.prompt
-            .as_ref()
+        app.prompt()
             .unwrap()
-            .message
-            .as_deref()
+            .message()
             .unwrap()
             .contains("Enter again to replace")
     );
@@ -572,7 +568,10 @@ fn a_job_that_kept_no_tree_is_scanned_again_and_exported_when_done() {
             keep_tree: true,
         },
     );
-    assert_eq!(app.exports[&again].state, ExportState::Waiting);
+    assert_eq!(
+        app.exports().get(again).unwrap().state,
+        ExportState::Waiting
+    );
     assert_eq!(
         finished_with_tree(&mut app, again, "/data"),
         [Action::WriteExport {
@@ -585,8 +584,7 @@ fn a_job_that_kept_no_tree_is_scanned_again_and_exported_when_done() {
 
 #[test]
 fn export_on_the_command_line_without_a_dir_applies_to_the_first_directory_added() {
-    let mut app = app();
-    app.export_next = Some((PathBuf::from("/tmp/first.json"), false));
+    let mut app = app().with_exports(Exports::new(false, Some(PathBuf::from("/tmp/first.json"))));
     ch(&mut app, 'a');
     typed(&mut app, "/data");
     key(&mut app, KeyCode::Enter);
@@ -607,8 +605,8 @@ fn export_on_the_command_line_without_a_dir_applies_to_the_first_directory_added
         },
     );
     assert_eq!(
-        app.exports[&JobId(1)].path,
+        app.exports().get(JobId(1)).unwrap().path,
         PathBuf::from("/tmp/first.json")
     );
-    assert!(app.export_next.is_none(), "only the first");
+    assert!(!app.exports().next_keeps_tree(), "only the first");
 }

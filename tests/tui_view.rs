@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dirdash::scan::{
-    JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId, WorkerState,
+    Cause, JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId, WorkerState,
     WorkerStatus,
 };
 use dirdash::scan::{JobStats, extension_of};
-use dirdash::tui::app::{App, Export, ExportState, Msg, Screen, update};
+use dirdash::tui::app::{App, ExportState, Msg, Screen, update};
 use dirdash::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -89,7 +89,8 @@ fn busy_app(theme: Theme) -> App {
             Msg::Submitted {
                 id: JobId(i as u32 + 1),
                 root: Arc::from(Path::new(*root)),
-                keep_tree: false,
+                // The photos keep their tree: an export of them waits.
+                keep_tree: i == 1,
             },
         );
     }
@@ -145,7 +146,7 @@ fn busy_app(theme: Theme) -> App {
             Msg::Scan(ScanEvent::Error(ScanError {
                 job: JobId(2),
                 path: PathBuf::from(format!("/mnt/nfs/archive/2024/photos/private/album-{i}")),
-                error: std::io::Error::from_raw_os_error(13),
+                cause: Cause::Io(std::io::Error::from_raw_os_error(13)),
             })),
         );
     }
@@ -154,7 +155,7 @@ fn busy_app(theme: Theme) -> App {
         Msg::Scan(ScanEvent::Error(ScanError {
             job: JobId(4),
             path: PathBuf::from("/srv/does-not-exist"),
-            error: std::io::Error::from_raw_os_error(2),
+            cause: Cause::Io(std::io::Error::from_raw_os_error(2)),
         })),
     );
     update(
@@ -199,25 +200,44 @@ fn busy_app(theme: Theme) -> App {
         })
         .collect();
     update(&mut app, Msg::Tick { now, workers });
-    app.exports.insert(
-        JobId(2),
-        Export {
-            path: PathBuf::from("/home/ada/photos.ncdu.json"),
-            overwrite: false,
-            state: ExportState::Waiting,
-        },
-    );
-    app.rates.total = 254_321;
-    app.rates.history = (0..60).map(|i| (i * 7_919 % 300_000) as u64).collect();
+    export_photos_when_done(&mut app);
+    let rates = app.rates_mut();
+    rates.total = 254_321;
+    rates.history = (0..60).map(|i| (i * 7_919 % 300_000) as u64).collect();
     for id in 0..16 {
-        app.rates
-            .workers
-            .insert(WorkerId(id), 15_000 + id as u64 * 100);
+        rates.workers.insert(WorkerId(id), 15_000 + id as u64 * 100);
     }
     for job in 1..=3 {
-        app.rates.jobs.insert(JobId(job), 80_000 * job as u64);
+        rates.jobs.insert(JobId(job), 80_000 * job as u64);
     }
     app
+}
+
+/// `e` on the photo archive while it scans: the export waits for its end.
+fn export_photos_when_done(app: &mut App) {
+    let file = "/home/ada/photos.ncdu.json";
+    key(app, KeyCode::Down);
+    key(app, KeyCode::Char('e'));
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    for c in file.chars() {
+        key(app, KeyCode::Char(c));
+    }
+    key(app, KeyCode::Enter);
+    update(
+        app,
+        Msg::ExportChecked {
+            input: file.into(),
+            result: Ok(PathBuf::from(file)),
+        },
+    );
+    assert_eq!(
+        app.exports().get(JobId(2)).map(|e| &e.state),
+        Some(&ExportState::Waiting)
+    );
+    key(app, KeyCode::Up);
 }
 
 #[test]
@@ -268,8 +288,8 @@ fn help_overlays_the_dashboard() {
 fn a_slow_stop_says_which_workers_it_waits_for() {
     let mut app = busy_app(Theme::new(true));
     key(&mut app, KeyCode::Char('q'));
-    let now = app.now + ms(500);
-    let workers = app.workers.clone();
+    let now = app.now() + ms(500);
+    let workers = app.workers().to_vec();
     update(&mut app, Msg::Tick { now, workers });
     insta::assert_snapshot!(draw(&app, 80, 24).backend());
 }
@@ -279,7 +299,7 @@ fn the_job_detail_shows_totals_and_errors() {
     let mut app = busy_app(Theme::new(true));
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Detail(JobId(2)));
+    assert_eq!(app.screen(), Screen::Detail(JobId(2)));
     insta::assert_snapshot!(draw(&app, 80, 24).backend());
 }
 

@@ -1,4 +1,4 @@
-//! The JSON summary of DESIGN.md ("JSON summary").
+//! The JSON summary, as the README documents it ("JSON summary").
 
 use std::borrow::Cow;
 use std::os::unix::ffi::OsStrExt;
@@ -12,7 +12,8 @@ use crate::scan::{ExtKey, bucket_limits};
 
 /// 2: jobs gained `largest_files`, `extensions`, `size_histogram`,
 /// `mtime_min` and `mtime_max`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: errors gained `kind` and `errno`, and list the latest 10,000.
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Serialize)]
 struct Summary<'a> {
@@ -90,6 +91,9 @@ struct Error<'a> {
     path: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     path_bytes: Option<&'a [u8]>,
+    kind: &'static str,
+    /// The system's error number, null when the error is not a failed call.
+    errno: Option<i32>,
     reason: &'a str,
 }
 
@@ -180,6 +184,7 @@ pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
         .collect();
     let errors = tally
         .errors
+        .kept()
         .iter()
         .map(|e| {
             let (path, path_bytes) = path_fields(&e.path);
@@ -187,6 +192,8 @@ pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
                 job: e.job.0,
                 path,
                 path_bytes,
+                kind: e.kind,
+                errno: e.errno,
                 reason: &e.reason,
             }
         })

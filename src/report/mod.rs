@@ -2,6 +2,7 @@
 //! summary table, the JSON summary. Shared by the headless runner and the
 //! dashboard.
 
+pub mod errors;
 pub mod json;
 pub mod ncdu;
 pub mod table;
@@ -9,4 +10,5 @@ pub mod tally;
 pub mod text;
 pub mod units;
 
-pub use tally::{ERRORS_KEPT, ErrorRecord, JobRecord, Tally, WorkerRecord};
+pub use errors::{ERRORS_KEPT, ErrorLog, ErrorRecord};
+pub use tally::{JobRecord, Tally, WorkerRecord};

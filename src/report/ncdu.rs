@@ -6,6 +6,7 @@
 //! only `"`, `\` and control characters escaped (ncdu writes names that are
 //! not UTF-8 as they are, and reads them back the same).
 
+use std::fmt;
 use std::fs::Permissions;
 use std::io::{self, BufWriter, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -15,24 +16,50 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::scan::{DirNode, Entry, EntryKind, KeptTree, NOT_READ};
 
-/// Why an export cannot be written, found before scanning.
-pub fn check_target(path: &Path, force: bool) -> Result<(), String> {
-    if path.is_dir() {
-        return Err(format!("{} is a directory", path.display()));
+/// Why an export cannot be written to a path, found before writing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetError {
+    /// A file is there: it is replaced only when asked (`--force`).
+    Exists(PathBuf),
+    IsDirectory(PathBuf),
+    /// The directory to write in does not exist.
+    NoDirectory {
+        dir: PathBuf,
+        path: PathBuf,
+    },
+}
+
+impl fmt::Display for TargetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TargetError::Exists(path) => {
+                write!(f, "{} exists; use --force to overwrite it", path.display())
+            }
+            TargetError::IsDirectory(path) => write!(f, "{} is a directory", path.display()),
+            TargetError::NoDirectory { dir, path } => write!(
+                f,
+                "no directory {} to write {} in",
+                dir.display(),
+                path.display()
+            ),
+        }
     }
-    if path.exists() && !force {
-        return Err(format!(
-            "{} exists; use --force to overwrite it",
-            path.display()
-        ));
+}
+
+/// Whether an export can be written to `path` (replacing a file only with
+/// `force`).
+pub fn check_target(path: &Path, force: bool) -> Result<(), TargetError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => return Err(TargetError::IsDirectory(path.to_path_buf())),
+        Ok(_) if !force => return Err(TargetError::Exists(path.to_path_buf())),
+        _ => {}
     }
-    let parent = parent_dir(path);
-    if !parent.is_dir() {
-        return Err(format!(
-            "no directory {} to write {} in",
-            parent.display(),
-            path.display()
-        ));
+    let dir = parent_dir(path);
+    if !dir.is_dir() {
+        return Err(TargetError::NoDirectory {
+            dir,
+            path: path.to_path_buf(),
+        });
     }
     Ok(())
 }

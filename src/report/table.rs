@@ -91,11 +91,11 @@ pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
             plural(totals.skipped_dirs, "directory"),
         );
     }
-    if tally.error_count > 0 {
+    if tally.errors.total() > 0 {
         let _ = writeln!(
             out,
             "{} (reported on stderr as they happened)",
-            plural(tally.error_count, "error"),
+            plural(tally.errors.total(), "error"),
         );
     }
     out

@@ -3,14 +3,12 @@
 //! runner and the dashboard.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::errors::{ErrorLog, ErrorRecord};
 use crate::scan::{JobId, JobState, JobStats, KeptTree, ScanEvent, Totals, WorkerId};
-
-/// Errors kept with their path; the per-job counts stay exact beyond it.
-pub const ERRORS_KEPT: usize = 1000;
 
 #[derive(Clone, Debug)]
 pub struct JobRecord {
@@ -44,21 +42,12 @@ pub struct WorkerRecord {
     pub entries: u64,
 }
 
-#[derive(Clone, Debug)]
-pub struct ErrorRecord {
-    pub job: JobId,
-    pub path: PathBuf,
-    pub reason: String,
-}
-
 #[derive(Debug)]
 pub struct Tally {
     pub started: Instant,
     pub jobs: Vec<JobRecord>,
     pub workers: BTreeMap<WorkerId, WorkerRecord>,
-    /// The first `ERRORS_KEPT` errors.
-    pub errors: Vec<ErrorRecord>,
-    pub error_count: u64,
+    pub errors: ErrorLog,
     /// Set when the last job ended.
     pub finished_at: Option<Instant>,
 }
@@ -69,8 +58,7 @@ impl Tally {
             started,
             jobs: Vec::new(),
             workers: BTreeMap::new(),
-            errors: Vec::new(),
-            error_count: 0,
+            errors: ErrorLog::default(),
             finished_at: None,
         }
     }
@@ -121,16 +109,7 @@ impl Tally {
                 worker.dirs += progress.dirs_read;
                 worker.entries += progress.entries;
             }
-            ScanEvent::Error(error) => {
-                self.error_count += 1;
-                if self.errors.len() < ERRORS_KEPT {
-                    self.errors.push(ErrorRecord {
-                        job: error.job,
-                        path: error.path.clone(),
-                        reason: error.error.to_string(),
-                    });
-                }
-            }
+            ScanEvent::Error(error) => self.errors.push(ErrorRecord::of(error)),
             ScanEvent::JobFinished(end) => {
                 if let Some(record) = self.job_mut(end.job) {
                     record.state = end.state;
@@ -185,6 +164,6 @@ impl Tally {
 
     /// Whether the process should report failure: an error or a failed root.
     pub fn has_errors(&self) -> bool {
-        self.error_count > 0 || self.jobs.iter().any(|job| job.state == JobState::Failed)
+        self.errors.total() > 0 || self.jobs.iter().any(|job| job.state == JobState::Failed)
     }
 }

@@ -9,38 +9,13 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat};
+use rustix::fs::{AtFlags, CWD, Mode, OFlags, RawDir, Stat};
 
 /// The longest path the kernel resolves in one call, terminating NUL included.
 const PATH_MAX: usize = 4096;
 
 /// getdents buffer: large enough that one call returns a few hundred entries.
 const DIRENT_BUFFER: usize = 64 * 1024;
-
-/// What an entry is, from its `lstat` (or `stat` when following a link).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
-    File,
-    Dir,
-    Symlink,
-    Other,
-}
-
-impl Kind {
-    pub(crate) fn of(stat: &Stat) -> Kind {
-        match FileType::from_raw_mode(stat.st_mode) {
-            FileType::RegularFile => Kind::File,
-            FileType::Directory => Kind::Dir,
-            FileType::Symlink => Kind::Symlink,
-            _ => Kind::Other,
-        }
-    }
-}
-
-/// Bytes allocated on disk for an inode.
-pub(crate) fn allocated_bytes(stat: &Stat) -> u64 {
-    (stat.st_blocks as u64).saturating_mul(512)
-}
 
 /// Opens `path` as a directory. `follow` decides whether a final symlink is
 /// followed; a path longer than PATH_MAX is opened piece by piece with openat.

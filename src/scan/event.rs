@@ -2,13 +2,13 @@
 //! events that carry them out of the worker threads.
 
 use std::fmt;
-use std::io;
 use std::ops::AddAssign;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use super::error::ScanError;
 use super::stats::JobStats;
 use super::tree::KeptTree;
 
@@ -33,7 +33,8 @@ impl fmt::Display for WorkerId {
     }
 }
 
-/// Counts for one job, defined in DESIGN.md ("Counting rules").
+/// Counts for one job, as the README's "What is counted" defines them
+/// (the rules are in `classify`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
     /// Regular files, every hard link counted.
@@ -127,14 +128,6 @@ pub struct Progress {
     pub stats: Box<JobStats>,
 }
 
-/// An entry or directory that could not be read, with its path.
-#[derive(Debug)]
-pub struct ScanError {
-    pub job: JobId,
-    pub path: PathBuf,
-    pub error: io::Error,
-}
-
 /// A batch of regular files found. Paths sent but not yet dropped by the
 /// consumer are bounded: when a reader of `--list` is slow, workers wait for
 /// it instead of piling paths up in memory.
@@ -183,7 +176,7 @@ pub enum ScanEvent {
     Error(ScanError),
     JobFinished(JobEnd),
     /// A worker panicked while reading `dir`; that directory is counted as an
-    /// error of its job and the worker carries on with the next one.
+    /// error of its job (`Cause::WorkerPanic`) and the worker carries on.
     WorkerPanicked {
         worker: WorkerId,
         job: JobId,

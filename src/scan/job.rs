@@ -6,12 +6,13 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use super::stats::JobStats;
-use super::tree::KeptTree;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+use super::classify::Sightings;
 use super::event::{JobEnd, JobId, JobState, Totals};
+use super::stats::JobStats;
+use super::tree::KeptTree;
 
 pub(crate) struct Job {
     pub(crate) id: JobId,
@@ -142,14 +143,14 @@ impl Job {
             tree: self.tree.clone(),
         }
     }
+}
 
-    /// True the first time an inode is seen in this job.
-    pub(crate) fn first_sighting(&self, dev: u64, ino: u64) -> bool {
+impl Sightings for Job {
+    fn first_sighting(&self, dev: u64, ino: u64) -> bool {
         lock(&self.counted_inodes).insert((dev, ino))
     }
 
-    /// True the first time a directory is entered in this job (`-L`).
-    pub(crate) fn first_entry(&self, dev: u64, ino: u64) -> bool {
+    fn first_entry(&self, dev: u64, ino: u64) -> bool {
         lock(&self.entered_dirs).insert((dev, ino))
     }
 }

@@ -2,28 +2,35 @@
 //! every submitted root. No UI and no printing; everything it finds leaves
 //! through one channel of [`ScanEvent`]s.
 
+mod batch;
 mod board;
+mod classify;
 mod dir;
+mod error;
 mod event;
+#[cfg(feature = "fault-injection")]
+mod fault;
 mod filter;
 mod job;
+mod outbox;
 mod pool;
+mod queue;
 mod stats;
 mod task;
 mod tree;
 mod worker;
 
+#[cfg(feature = "fault-injection")]
 use std::ffi::OsString;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 
 use crossbeam_channel::Receiver;
 
 pub use board::{WorkerState, WorkerStatus};
-pub use event::{
-    FileList, JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId,
-};
+pub use error::{Cause, ScanError};
+pub use event::{FileList, JobEnd, JobId, JobState, Progress, ScanEvent, Totals, WorkerId};
 pub use filter::Exclude;
 pub use pool::MAX_THREADS;
 pub use stats::{
@@ -32,6 +39,7 @@ pub use stats::{
 };
 pub use tree::{DirNode, Entry, EntryKind, KeptTree, NOT_READ, RootInfo};
 
+use outbox::Outbox;
 use pool::Shared;
 
 /// Worker threads are named this, then their id.
@@ -56,8 +64,8 @@ pub struct Options {
     pub exclude: Exclude,
     /// Send the path of every regular file found (`ScanEvent::Files`).
     pub list_files: bool,
-    /// Test hook: a worker panics when it enters a directory of this name.
-    #[doc(hidden)]
+    /// Fault injection: a worker panics when it enters a directory of this name.
+    #[cfg(feature = "fault-injection")]
     pub panic_on_dir_named: Option<OsString>,
 }
 
@@ -69,6 +77,7 @@ impl Default for Options {
             one_file_system: false,
             exclude: Exclude::default(),
             list_files: false,
+            #[cfg(feature = "fault-injection")]
             panic_on_dir_named: None,
         }
     }
@@ -97,15 +106,21 @@ impl std::error::Error for Stopped {}
 /// A running pool of workers. Dropping it stops and joins them.
 pub struct Scanner {
     shared: Arc<Shared>,
+    /// Set by `abandon`: dropping then leaves the workers to the process's end.
+    abandoned: bool,
 }
 
 impl Scanner {
     /// Starts the workers. Every event of the scan arrives on the receiver.
     pub fn new(options: Options) -> io::Result<(Scanner, Receiver<ScanEvent>)> {
+        silence_worker_panics();
         let (sender, receiver) = crossbeam_channel::unbounded();
         let threads = options.threads;
-        let shared = Shared::new(options, sender);
-        let scanner = Scanner { shared };
+        let shared = Shared::new(options, Outbox::new(sender));
+        let scanner = Scanner {
+            shared,
+            abandoned: false,
+        };
         scanner.shared.set_threads(threads)?;
         Ok((scanner, receiver))
     }
@@ -176,12 +191,44 @@ impl Scanner {
     pub fn shutdown(&mut self) {
         self.shared.shutdown();
     }
+
+    /// Stops without waiting for the workers: those stuck in the kernel (a
+    /// hung mount) are left to the end of the process. Jobs still running
+    /// get no `JobFinished`.
+    pub fn abandon(mut self) {
+        self.shared.stop();
+        self.abandoned = true;
+    }
 }
 
 impl Drop for Scanner {
     fn drop(&mut self) {
-        self.shutdown();
+        if !self.abandoned {
+            self.shutdown();
+        }
     }
+}
+
+/// Whether the calling thread is one of the engine's workers.
+pub fn is_worker_thread() -> bool {
+    std::thread::current()
+        .name()
+        .is_some_and(|name| name.starts_with(WORKER_THREAD_PREFIX))
+}
+
+/// A worker's panic is caught and reported as `ScanEvent::WorkerPanicked`;
+/// its message is not printed (over a dashboard, say). Other threads'
+/// panics go to the hook that was installed before.
+fn silence_worker_panics() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !is_worker_thread() {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// `path` made absolute against the working directory, without `.` parts or

@@ -65,6 +65,27 @@ pub fn truncate_end(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` broken into lines of at most `width` columns, at spaces (a word
+/// longer than a line is cut).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let needed = if line.is_empty() { 0 } else { line.width() + 1 };
+        if !line.is_empty() && needed + word.width() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&truncate_end(word, width));
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +111,14 @@ mod tests {
     fn wide_characters_count_as_two_columns() {
         let cut = elide_middle("/数据/数据/数据/数据/数据", 11);
         assert!(cut.width() <= 11);
+    }
+
+    #[test]
+    fn words_wrap_at_spaces_within_the_width() {
+        assert_eq!(wrap_words("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap_words("short", 20), ["short"]);
+        assert_eq!(wrap_words("", 5), [""]);
+        assert_eq!(wrap_words("abcdefgh ij", 4), ["abc…", "ij"]);
     }
 
     #[test]

@@ -1,11 +1,14 @@
-//! The interactive dashboard.
+//! The interactive dashboard: its state and `update` (`app`), its drawing
+//! (`view`), its keys (`keymap`), and the loop that owns the terminal and
+//! performs the actions (`runtime`, with `paths`, `exporter`, `input` and
+//! `terminal`).
 
 pub mod app;
-pub mod detail;
 pub mod exporter;
 pub mod fit;
 pub mod input;
-pub mod prompt;
+pub mod keymap;
+pub mod paths;
 pub mod rates;
 pub mod runtime;
 pub mod terminal;

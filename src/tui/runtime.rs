@@ -4,26 +4,26 @@
 //! something changed. When the dashboard ends, it joins every thread,
 //! restores the terminal and prints the summary on stdout.
 
-use std::io::{self, BufWriter, Stderr, Write};
+use std::io::{self, BufWriter, Stderr};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, select};
+use crossbeam_channel::select;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::Event;
 
-use super::app::{Action, App, Exit, ExportState, Msg, update};
+use super::app::{Action, App, Ending, Exports, Msg, update};
 use super::exporter::Exporter;
 use super::input::InputThread;
-use super::prompt;
-use super::terminal::TerminalGuard;
+use super::paths;
+use super::terminal::{self, TerminalGuard};
 use super::theme::Theme;
-use crate::report;
-use crate::scan::{self, JobId, JobOptions, Options, ScanEvent, Scanner};
-use crate::signals::{SIGHUP, SIGINT, SIGTERM, SIGWINCH, SignalChannel};
+use crate::scan::{self, JobId, JobOptions, Options};
+use crate::session::{self, Destination, Format, Outcome, Session};
+use crate::signals::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
 
 /// At most this often a frame is drawn (~30 per second).
 const FRAME: Duration = Duration::from_millis(33);
@@ -38,82 +38,56 @@ pub struct Config {
     /// `--export FILE`: for the root given, or the first one added.
     pub export: Option<PathBuf>,
     pub force: bool,
-    /// Test hook: pressing this key panics the UI thread.
+    /// Fault injection: pressing this key panics the UI thread.
+    #[cfg(feature = "fault-injection")]
     pub panic_on_key: Option<char>,
 }
 
 /// Runs the dashboard to its end and returns the exit code.
 pub fn run(options: Options, config: Config) -> i32 {
-    let signals = match SignalChannel::listen(&[SIGINT, SIGTERM, SIGHUP, SIGWINCH]) {
-        Ok(signals) => signals,
-        Err(e) => {
-            crate::say!("dirdash: cannot install signal handlers: {e}");
-            return 1;
-        }
-    };
     let threads = options.threads;
-    let (mut scanner, events) = match Scanner::new(options) {
-        Ok(started) => started,
+    let session = match Session::start(options, &[SIGINT, SIGTERM, SIGHUP, SIGWINCH]) {
+        Ok(session) => session,
         Err(e) => {
-            crate::say!("dirdash: cannot start worker threads: {e}");
+            crate::say!("dirdash: {e}");
             return 1;
         }
     };
-    let mut app = App::new(threads, Instant::now(), Theme::from_env());
-    app.force = config.force;
-    app.export_next = config
-        .export
-        .as_ref()
-        .map(|file| (scan::absolute(file), config.force));
+    // After the engine's hook, which it wraps: workers' panics stay quiet.
+    terminal::install_panic_hook();
+    let exports = Exports::new(config.force, config.export.as_deref().map(scan::absolute));
+    let mut app = App::new(threads, Instant::now(), Theme::from_env()).with_exports(exports);
     for root in &config.roots {
-        let keep_tree = app.export_next.is_some();
-        if let Performed::Reply(msg) = submit(&scanner, scan::absolute(root), keep_tree) {
+        let keep_tree = app.exports().next_keeps_tree();
+        if let Performed::Reply(msg) = submit(&session, scan::absolute(root), keep_tree) {
             update(&mut app, msg);
         }
     }
-    if app.tally.jobs.is_empty() {
+    if app.tally().jobs.is_empty() {
         app.open_prompt();
     }
 
     let mut exporter = Exporter::default();
-    let exit = match TerminalGuard::enter() {
+    let ending = match TerminalGuard::enter() {
         Ok(guard) => {
-            let exit = drive(
-                &mut app,
-                &scanner,
-                &events,
-                &signals,
-                &mut exporter,
-                &config,
-            );
+            let ending = drive(&mut app, &session, &mut exporter, &config);
             drop(guard);
-            exit
+            ending
         }
         Err(e) => Err(e),
     };
-    let exit = match exit {
-        Ok(exit) => exit,
-        Err(e) => {
-            // Most likely the terminal went away: end as a hangup would.
-            crate::say!("dirdash: terminal error: {e}");
-            app.stop_signal.get_or_insert(SIGHUP);
-            scanner.stop();
-            Exit::Joined
-        }
-    };
-    match exit {
-        Exit::Joined => scanner.shutdown(),
-        Exit::Abandoned => {
-            app.tally.abandon(Instant::now());
-            // Joining would wait for workers stuck in the kernel.
-            std::mem::forget(scanner);
-        }
-    }
+    let ending = ending.unwrap_or_else(|e| {
+        // Most likely the terminal went away: end as a hangup would.
+        crate::say!("dirdash: terminal error: {e}");
+        update(&mut app, Msg::Signal(SIGHUP));
+        session.scanner().stop();
+        Ending::Joined
+    });
     // Whatever the workers said before they left belongs in the summary,
     // and a stopped job's export is written with what was scanned.
-    for event in events.try_iter() {
+    for event in session.end(ending) {
         for action in update(&mut app, Msg::Scan(event)) {
-            if exit == Exit::Joined
+            if ending == Ending::Joined
                 && let Action::WriteExport {
                     job,
                     path,
@@ -125,31 +99,38 @@ pub fn run(options: Options, config: Config) -> i32 {
             }
         }
     }
+    if ending == Ending::Abandoned {
+        app.abandon(Instant::now());
+    }
     for answer in exporter.finish() {
         update(&mut app, answer);
     }
     let mut export_failed = false;
-    for (job, export) in &app.exports {
-        if let ExportState::Failed(e) = &export.state {
-            let root = app.tally.job(*job).map(|j| j.root.display().to_string());
-            crate::say!(
-                "dirdash: cannot export {} to {}: {e}",
-                root.unwrap_or_default(),
-                export.path.display()
-            );
-            export_failed = true;
-        }
+    for (job, export, why) in app.exports().failures() {
+        let root = app.tally().job(job).map(|j| j.root.display().to_string());
+        crate::say!(
+            "dirdash: cannot export {} to {}: {why}",
+            root.unwrap_or_default(),
+            export.path.display()
+        );
+        export_failed = true;
     }
-    print_summary(&app, config.json);
-    match app.stop_signal {
-        Some(signal) => 128 + signal,
-        None if app.tally.has_errors() || export_failed => 1,
-        None => 0,
+    let format = if config.json {
+        Format::Json
+    } else {
+        Format::Table
+    };
+    session::print_summary(app.tally(), app.threads(), format, Destination::Stdout);
+    Outcome {
+        signal: app.stop_signal(),
+        scan_failed: app.tally().has_errors(),
+        output_failed: export_failed,
     }
+    .exit_code()
 }
 
-fn submit(scanner: &Scanner, root: PathBuf, keep_tree: bool) -> Performed {
-    match scanner.submit_with(&root, JobOptions { keep_tree }) {
+fn submit(session: &Session, root: PathBuf, keep_tree: bool) -> Performed {
+    match session.submit(&root, JobOptions { keep_tree }) {
         Ok(id) => Performed::Reply(Msg::Submitted {
             id,
             root: Arc::from(root),
@@ -162,12 +143,10 @@ fn submit(scanner: &Scanner, root: PathBuf, keep_tree: bool) -> Performed {
 /// The loop; returns how it ended.
 fn drive(
     app: &mut App,
-    scanner: &Scanner,
-    events: &Receiver<ScanEvent>,
-    signals: &SignalChannel,
+    session: &Session,
     exporter: &mut Exporter,
-    config: &Config,
-) -> io::Result<Exit> {
+    #[cfg_attr(not(feature = "fault-injection"), allow(unused_variables))] config: &Config,
+) -> io::Result<Ending> {
     // `Terminal::clear` would ask the terminal for the cursor position, on
     // stdout; the guard cleared the screen already. The guard also restores
     // the cursor, so ratatui's Drop, which panics (through eprintln) when the
@@ -176,7 +155,8 @@ fn drive(
         BufWriter::new(io::stderr()),
     ))?);
     let input = InputThread::spawn()?;
-    let home = prompt::home_dir();
+    let home = paths::home_dir();
+    let events = session.events();
     let mut last_draw: Option<Instant> = None;
     let mut next_tick = Instant::now();
     let no_events = crossbeam_channel::never();
@@ -186,30 +166,30 @@ fn drive(
         // batch: the dashboard wakes 30 times a second, not once per event,
         // and leaves the cores to the workers. Stopping, they are taken as
         // they come, so that the exit follows the last worker at once.
-        let batched = app.is_busy() && app.stopping.is_none();
+        let batched = app.is_busy() && app.stopping().is_none();
         let mut messages = Vec::new();
         if now >= next_tick {
             if batched {
                 messages.extend(events.try_iter().map(Msg::Scan));
             }
-            let workers = scanner.workers();
+            let workers = session.scanner().workers();
             messages.push(Msg::Tick { now, workers });
         }
-        if let Some(exit) = apply(app, messages, scanner, home.as_deref(), exporter) {
+        if let Some(ending) = apply(app, messages, session, home.as_deref(), exporter) {
             input.finish();
-            return Ok(exit);
+            return Ok(ending);
         }
         if now >= next_tick {
-            let busy = app.is_busy() || app.stopping.is_some();
+            let busy = app.is_busy() || app.stopping().is_some();
             next_tick = now + if busy { FRAME } else { IDLE_TICK };
         }
-        if app.dirty && last_draw.is_none_or(|t| now.duration_since(t) >= FRAME) {
+        if app.is_dirty() && last_draw.is_none_or(|t| now.duration_since(t) >= FRAME) {
             terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
-            app.dirty = false;
+            app.drawn();
             last_draw = Some(now);
         }
         let mut wake = next_tick;
-        if app.dirty
+        if app.is_dirty()
             && let Some(t) = last_draw
         {
             wake = wake.min(t + FRAME);
@@ -221,8 +201,9 @@ fn drive(
         select! {
             recv(input.events) -> event => match event {
                 Ok(event) => {
+                    #[cfg(feature = "fault-injection")]
                     if let (Some(c), Some(key)) = (config.panic_on_key, event.as_key_press_event())
-                        && key.code == event::KeyCode::Char(c)
+                        && key.code == ratatui::crossterm::event::KeyCode::Char(c)
                     {
                         panic!("injected UI fault");
                     }
@@ -238,16 +219,16 @@ fn drive(
                 }
             },
             recv(exporter.results) -> answer => messages.extend(answer.ok()),
-            recv(signals.receiver()) -> signal => match signal {
+            recv(session.signals()) -> signal => match signal {
                 Ok(SIGWINCH) => messages.push(Msg::Resize),
                 Ok(signal) => messages.push(Msg::Signal(signal)),
                 Err(_) => {}
             },
             default(timeout) => {}
         }
-        if let Some(exit) = apply(app, messages, scanner, home.as_deref(), exporter) {
+        if let Some(ending) = apply(app, messages, session, home.as_deref(), exporter) {
             input.finish();
-            return Ok(exit);
+            return Ok(ending);
         }
         // A scan that just started needs frames now, not at the idle tick.
         if app.is_busy() {
@@ -261,18 +242,18 @@ fn drive(
 fn apply(
     app: &mut App,
     messages: Vec<Msg>,
-    scanner: &Scanner,
+    session: &Session,
     home: Option<&Path>,
     exporter: &mut Exporter,
-) -> Option<Exit> {
+) -> Option<Ending> {
     for msg in messages {
         let mut actions = update(app, msg);
         while !actions.is_empty() {
             let mut follow_ups = Vec::new();
             for action in actions {
-                match perform(action, scanner, home, app, exporter) {
+                match perform(action, session, home, app, exporter) {
                     Performed::Reply(msg) => follow_ups.push(msg),
-                    Performed::Exit(exit) => return Some(exit),
+                    Performed::Exit(ending) => return Some(ending),
                     Performed::Done => {}
                 }
             }
@@ -288,28 +269,29 @@ fn apply(
 enum Performed {
     Done,
     Reply(Msg),
-    Exit(Exit),
+    Exit(Ending),
 }
 
 fn perform(
     action: Action,
-    scanner: &Scanner,
+    session: &Session,
     home: Option<&Path>,
     app: &App,
     exporter: &mut Exporter,
 ) -> Performed {
+    let scanner = session.scanner();
     match action {
         Action::CheckRoot(input) => {
-            let result = prompt::resolve(&input, home);
+            let result = paths::resolve_root(&input, home);
             Performed::Reply(Msg::RootChecked { input, result })
         }
         Action::Complete(typed) => {
-            let names = prompt::candidates(&typed, home);
+            let names = paths::candidates(&typed, home);
             Performed::Reply(Msg::Completions { typed, names })
         }
-        Action::Submit { root, keep_tree } => submit(scanner, root, keep_tree),
+        Action::Submit { root, keep_tree } => submit(session, root, keep_tree),
         Action::CheckExport(input) => {
-            let result = prompt::resolve_export(&input, home);
+            let result = paths::resolve_export(&input, home);
             Performed::Reply(Msg::ExportChecked { input, result })
         }
         Action::WriteExport {
@@ -340,7 +322,7 @@ fn perform(
             scanner.stop();
             Performed::Done
         }
-        Action::Exit(exit) => Performed::Exit(exit),
+        Action::Exit(ending) => Performed::Exit(ending),
     }
 }
 
@@ -352,7 +334,7 @@ fn start_export(
     path: PathBuf,
     overwrite: bool,
 ) -> Option<Msg> {
-    match app.tally.job(job).and_then(|j| j.tree.clone()) {
+    match app.tally().job(job).and_then(|j| j.tree.clone()) {
         Some(tree) => {
             exporter.start(job, tree, path, overwrite);
             None
@@ -373,22 +355,5 @@ fn message_of(event: Event) -> Option<Msg> {
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(..) => Some(Msg::Resize),
         _ => None,
-    }
-}
-
-fn print_summary(app: &App, json: bool) {
-    let now = Instant::now();
-    let summary = if json {
-        report::json::render(&app.tally, app.threads, now)
-    } else {
-        report::table::render(&app.tally, app.threads, now)
-    };
-    let mut stdout = io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(summary.as_bytes())
-        .and_then(|()| stdout.flush())
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        crate::say!("dirdash: cannot write the summary: {e}");
     }
 }

@@ -49,19 +49,16 @@ pub fn restore() {
     }
 }
 
-/// Worker panics are caught by the engine and reported as events, so they
-/// must not print over the dashboard; any other panic restores the
-/// terminal, then prints as usual.
+/// A panic restores the terminal first, then prints as the hook before
+/// did. Install it after the scanner started: the engine's hook, which
+/// keeps workers' panics quiet (they are reported as events), is then the
+/// one called after, and a worker's panic leaves the dashboard as it is.
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let is_worker = std::thread::current()
-            .name()
-            .is_some_and(|name| name.starts_with(crate::scan::WORKER_THREAD_PREFIX));
-        if is_worker {
-            return;
+        if !crate::scan::is_worker_thread() {
+            restore();
         }
-        restore();
         previous(info);
     }));
 }

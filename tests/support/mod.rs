@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod ncdu_json;
+pub mod nobody;
 pub mod oracle;
 pub mod treegen;
 
@@ -96,7 +97,7 @@ impl Outcome {
                     self.late
                         .push(format!("error of {:?} after its end", e.job));
                 }
-                self.errors.push((e.job, e.path, e.error.to_string()));
+                self.errors.push((e.job, e.path, e.cause.to_string()));
             }
             ScanEvent::Files(batch) => self.files.extend(batch.paths.iter().cloned()),
             ScanEvent::JobFinished(end) => {
@@ -203,20 +204,6 @@ pub fn hostile_2k() -> (PathBuf, Made) {
         shape: Shape::Mixed,
         hostile: true,
     })
-}
-
-/// The dirdash binary as an unprivileged user: as root, through setpriv as
-/// `nobody` (root reads every directory, which would hide what is tested).
-pub fn unprivileged_dirdash() -> std::process::Command {
-    let bin = env!("CARGO_BIN_EXE_dirdash");
-    if rustix::process::geteuid().is_root() {
-        let mut cmd = std::process::Command::new("setpriv");
-        cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
-            .arg(bin);
-        cmd
-    } else {
-        std::process::Command::new(bin)
-    }
 }
 
 /// `ncdu -f FILE -o OUT`: ncdu's own re-export of what it read. ncdu exits

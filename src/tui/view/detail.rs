@@ -8,12 +8,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::app::{App, ExportState};
-use super::fit::{elide_middle, truncate_end};
-use super::theme::Theme;
-use super::view::{job_state, scrolled_errors, section};
-use crate::report::{ErrorRecord, JobRecord, text, units};
+use super::errors;
+use super::widgets::{bar, job_state, section};
+use crate::report::{JobRecord, text, units};
 use crate::scan::{ExtKey, HISTOGRAM_BUCKETS, JobId, JobState};
+use crate::tui::app::{App, ExportState};
+use crate::tui::fit::{elide_middle, truncate_end};
+use crate::tui::theme::Theme;
 
 /// Labels of the histogram's buckets (sizes below the value).
 const BUCKET_LABELS: [&str; HISTOGRAM_BUCKETS] = [
@@ -21,7 +22,7 @@ const BUCKET_LABELS: [&str; HISTOGRAM_BUCKETS] = [
 ];
 
 pub fn render(app: &App, id: JobId, area: Rect, buf: &mut Buffer) {
-    let Some(job) = app.tally.job(id) else {
+    let Some(job) = app.tally().job(id) else {
         return;
     };
     let [header, middle, bottom] = area.layout(&Layout::vertical([
@@ -36,12 +37,19 @@ pub fn render(app: &App, id: JobId, area: Rect, buf: &mut Buffer) {
     extension_bars(app, job, extensions, buf);
     let [sizes, errors] = bottom.layout(&halves);
     histogram(app, job, sizes, buf);
-    let job_errors: Vec<&ErrorRecord> = app.recent_errors.iter().filter(|e| e.job == id).collect();
-    scrolled_errors(app, &job_errors, "ERRORS (↑↓ scroll)", errors, buf);
+    let log = &app.tally().errors;
+    errors::scrolled(
+        app,
+        log.job_kept(id),
+        |i| log.job_error(id, i),
+        "ERRORS (↑↓ scroll)",
+        errors,
+        buf,
+    );
 }
 
 fn header_lines(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let block = section("JOB", t);
     let inner = block.inner(area);
     block.render(area, buf);
@@ -70,9 +78,9 @@ fn header_lines(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
     let mut sizes: Vec<Span> = Vec::new();
     sizes.extend(pair("apparent", units::size(totals.bytes)));
     sizes.extend(pair("on disk", units::size(totals.disk_bytes)));
-    sizes.extend(pair("elapsed", units::duration(job.elapsed_at(app.now))));
+    sizes.extend(pair("elapsed", units::duration(job.elapsed_at(app.now()))));
     if job.state == JobState::Scanning {
-        let rate = app.rates.jobs.get(&job.id).copied().unwrap_or(0);
+        let rate = app.rates().jobs.get(&job.id).copied().unwrap_or(0);
         sizes.extend(pair("entries/s", units::short_count(rate)));
     }
     if totals.skipped_dirs > 0 {
@@ -104,7 +112,7 @@ fn header_lines(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
 
 /// Where the export of this job stands, if one was asked for.
 fn export_line(app: &App, job: JobId, width: usize, t: &Theme) -> Option<Line<'static>> {
-    let export = app.exports.get(&job)?;
+    let export = app.exports().get(job)?;
     let (what, style) = match &export.state {
         ExportState::Waiting => ("export when done", t.busy),
         ExportState::Writing => ("exporting", t.busy),
@@ -121,7 +129,7 @@ fn export_line(app: &App, job: JobId, width: usize, t: &Theme) -> Option<Line<'s
 }
 
 fn largest_files(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let block = section("LARGEST FILES", t);
     let inner = block.inner(area);
     block.render(area, buf);
@@ -146,24 +154,8 @@ fn largest_files(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(inner, buf);
 }
 
-/// A bar of `value` out of `max` in `width` cells, in eighths of a cell.
-fn bar(value: u64, max: u64, width: usize) -> String {
-    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-    if max == 0 || width == 0 {
-        return " ".repeat(width);
-    }
-    let eighths = ((value as u128 * width as u128 * 8) / max as u128) as usize;
-    let mut out = "█".repeat(eighths / 8);
-    if !eighths.is_multiple_of(8) {
-        out.push(EIGHTHS[eighths % 8]);
-    }
-    let used = out.chars().count();
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
-    out
-}
-
 fn extension_bars(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let block = section("BYTES BY EXTENSION", t);
     let inner = block.inner(area);
     block.render(area, buf);
@@ -208,7 +200,7 @@ fn extension_bars(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
 
 /// File sizes in two columns of six buckets, so that all twelve fit.
 fn histogram(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let block = section("FILE SIZES", t);
     let inner = block.inner(area);
     block.render(area, buf);
@@ -243,18 +235,4 @@ fn histogram(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     Paragraph::new(lines).render(inner, buf);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bar;
-
-    #[test]
-    fn bars_fill_in_eighths_and_keep_their_width() {
-        assert_eq!(bar(0, 10, 4), "    ");
-        assert_eq!(bar(10, 10, 4), "████");
-        assert_eq!(bar(5, 10, 4), "██  ");
-        assert_eq!(bar(1, 16, 2), "▏ ");
-        assert_eq!(bar(3, 0, 3), "   ");
-    }
 }

@@ -1,0 +1,373 @@
+//! The one table of keys. Each row says where a key works (its context),
+//! what it does (a `Command` for `update`), how it is written, and what the
+//! footer and the help say of it; dispatch, the footer, the help overlay
+//! and the README's key tables are all read from it.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where the user is, as far as keys are concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// On every screen, unless an overlay takes the keys.
+    Screens,
+    Dashboard,
+    /// One job's statistics.
+    Detail,
+    /// Every recent error.
+    Errors,
+    Help,
+    /// The line editor: other keys are text.
+    Prompt,
+    /// After `q`: only quitting again works.
+    Stopping,
+}
+
+impl Context {
+    /// The title of its table in the help and the README.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Screens => "Everywhere",
+            Context::Dashboard => "Dashboard",
+            Context::Detail => "Job statistics",
+            Context::Errors => "Error list",
+            Context::Help => "Help",
+            Context::Prompt => "Prompt",
+            Context::Stopping => "Stopping",
+        }
+    }
+
+    /// Whether the `Screens` keys work here too.
+    fn has_screen_keys(self) -> bool {
+        matches!(self, Context::Dashboard | Context::Detail | Context::Errors)
+    }
+}
+
+/// What a key asks `update` to do; its meaning depends on the context
+/// (`Down` selects the next job on the dashboard, scrolls a list elsewhere).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Help,
+    CloseHelp,
+    AddDirectory,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Open,
+    Back,
+    CancelJob,
+    Export,
+    PauseResume,
+    AddWorker,
+    RemoveWorker,
+    ShowErrors,
+    Submit,
+    Complete,
+    ClosePrompt,
+}
+
+/// A key as the table names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Code(KeyCode),
+}
+
+impl Key {
+    /// How the help and the README write it.
+    pub fn name(self) -> String {
+        let named = match self {
+            Key::Char(c) => return c.to_string(),
+            Key::Ctrl(c) => return format!("Ctrl-{}", c.to_ascii_uppercase()),
+            Key::Code(K::Up) => "↑",
+            Key::Code(K::Down) => "↓",
+            Key::Code(K::Left) => "←",
+            Key::Code(K::Right) => "→",
+            Key::Code(K::Esc) => "Esc",
+            Key::Code(K::Enter) => "Enter",
+            Key::Code(K::Tab) => "Tab",
+            Key::Code(K::Backspace) => "Backspace",
+            Key::Code(K::PageUp) => "PgUp",
+            Key::Code(K::PageDown) => "PgDn",
+            Key::Code(K::Home) => "Home",
+            Key::Code(K::End) => "End",
+            Key::Code(_) => "?",
+        };
+        named.to_owned()
+    }
+
+    fn matches(self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        match self {
+            Key::Ctrl(c) => ctrl && event.code == KeyCode::Char(c),
+            Key::Char(c) => !ctrl && event.code == KeyCode::Char(c),
+            Key::Code(code) => !ctrl && event.code == code,
+        }
+    }
+}
+
+/// What the footer says of a binding: its keys, short, and a word; `on`
+/// replaces `label` while the state it names holds (`pause` becomes
+/// `resume` while paused).
+#[derive(Clone, Copy, Debug)]
+pub struct Footer {
+    pub keys: &'static str,
+    pub label: &'static str,
+    pub on: Option<&'static str>,
+    /// Lower stays longer when the footer is short of room.
+    pub priority: u8,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    pub command: Command,
+    pub footer: Option<Footer>,
+    /// What the help overlay and the README say.
+    pub help: &'static str,
+}
+
+const fn footer(keys: &'static str, label: &'static str, priority: u8) -> Option<Footer> {
+    Some(Footer {
+        keys,
+        label,
+        on: None,
+        priority,
+    })
+}
+
+use Command as C;
+use Context as X;
+use KeyCode as K;
+
+const UP: &[Key] = &[Key::Code(K::Up), Key::Char('k')];
+const DOWN: &[Key] = &[Key::Code(K::Down), Key::Char('j')];
+const FIRST: &[Key] = &[Key::Code(K::Home), Key::Char('g')];
+const LAST: &[Key] = &[Key::Code(K::End), Key::Char('G')];
+const BACK: &[Key] = &[
+    Key::Code(K::Esc),
+    Key::Code(K::Left),
+    Key::Char('h'),
+    Key::Code(K::Backspace),
+];
+
+/// Rows of one context, in the order the help lists them.
+macro_rules! bindings {
+    ($($context:expr, $keys:expr, $command:expr, $footer:expr, $help:literal;)*) => {
+        &[$(Binding {
+            context: $context,
+            keys: $keys,
+            command: $command,
+            footer: $footer,
+            help: $help,
+        }),*]
+    };
+}
+
+pub static KEYMAP: &[Binding] = bindings![
+    X::Dashboard, &[Key::Char('a')], C::AddDirectory, footer("a", "add", 0),
+        "add a directory (Tab completes, a second Tab lists)";
+    X::Dashboard, UP, C::Up, footer("↑↓", "select", 3), "select a job";
+    X::Dashboard, DOWN, C::Down, None, "select a job";
+    X::Dashboard, &[Key::Code(K::PageUp)], C::PageUp, None, "ten jobs up / down";
+    X::Dashboard, &[Key::Code(K::PageDown)], C::PageDown, None, "ten jobs up / down";
+    X::Dashboard, FIRST, C::First, None, "the first / last job";
+    X::Dashboard, LAST, C::Last, None, "the first / last job";
+    X::Dashboard, &[Key::Code(K::Enter)], C::Open, footer("Enter", "detail", 2),
+        "open the selected job (Esc goes back)";
+    X::Dashboard, &[Key::Char('x')], C::CancelJob, footer("x", "cancel", 4),
+        "cancel the selected job (the others go on)";
+    X::Dashboard, &[Key::Char('e')], C::Export, footer("e", "export", 5),
+        "export the selected job for ncdu -f / gdu -f";
+    X::Dashboard, &[Key::Char('p')], C::PauseResume,
+        Some(Footer { keys: "p", label: "pause", on: Some("resume"), priority: 6 }),
+        "pause / resume every worker";
+    X::Dashboard, &[Key::Char('+'), Key::Char('=')], C::AddWorker, footer("+-", "workers", 7),
+        "add / remove a worker";
+    X::Dashboard, &[Key::Char('-')], C::RemoveWorker, None, "add / remove a worker";
+    X::Dashboard, &[Key::Char('l')], C::ShowErrors, footer("l", "errors", 8),
+        "every recent error, with its path";
+
+    X::Detail, BACK, C::Back, footer("Esc", "back", 0), "back to the dashboard";
+    X::Detail, UP, C::Up, footer("↑↓", "scroll errors", 2), "scroll the job's errors";
+    X::Detail, DOWN, C::Down, None, "scroll the job's errors";
+    X::Detail, &[Key::Code(K::PageUp)], C::PageUp, None, "ten errors up / down";
+    X::Detail, &[Key::Code(K::PageDown)], C::PageDown, None, "ten errors up / down";
+    X::Detail, FIRST, C::First, None, "the first / last error";
+    X::Detail, LAST, C::Last, None, "the first / last error";
+    X::Detail, &[Key::Char('x')], C::CancelJob, footer("x", "cancel", 3), "cancel this job";
+    X::Detail, &[Key::Char('e')], C::Export, footer("e", "export", 1),
+        "export this job for ncdu -f / gdu -f";
+
+    X::Errors, BACK, C::Back, footer("Esc", "back", 0), "back to the dashboard";
+    X::Errors, UP, C::Up, footer("↑↓ PgUp PgDn", "scroll", 1), "scroll";
+    X::Errors, DOWN, C::Down, None, "scroll";
+    X::Errors, &[Key::Code(K::PageUp)], C::PageUp, None, "ten errors up / down";
+    X::Errors, &[Key::Code(K::PageDown)], C::PageDown, None, "ten errors up / down";
+    X::Errors, FIRST, C::First, None, "the oldest / newest error";
+    X::Errors, LAST, C::Last, None, "the oldest / newest error";
+
+    X::Screens, &[Key::Char('?')], C::Help, footer("?", "help", 1), "the keys of this screen";
+    X::Screens, &[Key::Char('q'), Key::Ctrl('c')], C::Quit, footer("q", "quit", 0),
+        "stop: join the workers, print the summary; again while stopping: exit at once";
+
+    X::Help, &[Key::Code(K::Esc), Key::Char('?'), Key::Code(K::Enter)], C::CloseHelp,
+        footer("Esc", "close help", 0), "close the help";
+    X::Help, &[Key::Char('q'), Key::Ctrl('c')], C::Quit, footer("q", "quit", 0), "stop and quit";
+
+    X::Prompt, &[Key::Code(K::Enter)], C::Submit,
+        Some(Footer { keys: "Enter", label: "add", on: Some("write"), priority: 0 }),
+        "scan the directory typed (or write the export to the file typed); bad input is explained and kept for correction";
+    X::Prompt, &[Key::Code(K::Tab)], C::Complete, footer("Tab", "complete", 1),
+        "complete a directory name; a second Tab lists the candidates";
+    X::Prompt, &[Key::Code(K::Esc)], C::ClosePrompt, footer("Esc", "close", 0), "close the prompt";
+    X::Prompt, &[Key::Ctrl('c')], C::Quit, footer("Ctrl-C", "quit", 2), "stop and quit";
+
+    X::Stopping, &[Key::Char('q'), Key::Ctrl('c')], C::Quit,
+        footer("q", "again: exit now without waiting", 0),
+        "exit at once, without waiting for workers stuck in the kernel";
+];
+
+/// The command `key` gives in `context`, if any.
+pub fn command(context: Context, key: &KeyEvent) -> Option<Command> {
+    let in_context = |c: Context| {
+        KEYMAP
+            .iter()
+            .find(|b| b.context == c && b.keys.iter().any(|k| k.matches(key)))
+            .map(|b| b.command)
+    };
+    in_context(context).or_else(|| {
+        context
+            .has_screen_keys()
+            .then(|| in_context(Context::Screens))
+            .flatten()
+    })
+}
+
+/// The rows that work in `context`, its own first.
+pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
+    let screens = context.has_screen_keys();
+    KEYMAP.iter().filter(move |b| b.context == context).chain(
+        KEYMAP
+            .iter()
+            .filter(move |b| screens && b.context == Context::Screens),
+    )
+}
+
+/// The contexts in the order the README documents them.
+pub const DOCUMENTED: [Context; 5] = [
+    Context::Dashboard,
+    Context::Detail,
+    Context::Errors,
+    Context::Screens,
+    Context::Prompt,
+];
+
+/// The help's rows for `bindings`: one per action, the keys of
+/// neighbouring bindings that say the same merged (`↑ k ↓ j  select a job`).
+pub fn help_rows<'a>(bindings: impl Iterator<Item = &'a Binding>) -> Vec<(Vec<Key>, &'static str)> {
+    let mut rows: Vec<(Vec<Key>, &'static str)> = Vec::new();
+    for b in bindings {
+        match rows.last_mut() {
+            Some((keys, help)) if *help == b.help => keys.extend_from_slice(b.keys),
+            _ => rows.push((b.keys.to_vec(), b.help)),
+        }
+    }
+    rows
+}
+
+/// Keys as the help writes them: `↑ k ↓ j`.
+pub fn names(keys: &[Key]) -> String {
+    let names: Vec<String> = keys.iter().map(|k| k.name()).collect();
+    names.join(" ")
+}
+
+/// The key table of `context` in Markdown, as the README has it.
+pub fn markdown(context: Context) -> String {
+    let mut out = String::from("| key | action |\n|---|---|\n");
+    let own = KEYMAP.iter().filter(|b| b.context == context);
+    for (keys, help) in help_rows(own) {
+        let keys: Vec<String> = keys.iter().map(|k| format!("`{}`", k.name())).collect();
+        out.push_str(&format!("| {} | {} |\n", keys.join(" "), help));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_context_s_own_keys_come_before_the_screen_keys() {
+        assert_eq!(
+            command(Context::Dashboard, &press(KeyCode::Char('q'))),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            command(Context::Detail, &press(KeyCode::Esc)),
+            Some(Command::Back)
+        );
+        // In the prompt, q is text.
+        assert_eq!(command(Context::Prompt, &press(KeyCode::Char('q'))), None);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(command(Context::Prompt, &ctrl_c), Some(Command::Quit));
+        assert_eq!(command(Context::Dashboard, &ctrl_c), Some(Command::Quit));
+        assert_eq!(command(Context::Stopping, &press(KeyCode::Char('a'))), None);
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_context() {
+        for (i, a) in KEYMAP.iter().enumerate() {
+            for b in &KEYMAP[i + 1..] {
+                let overlap = a.context == b.context
+                    || (a.context.has_screen_keys() && b.context == Context::Screens)
+                    || (b.context.has_screen_keys() && a.context == Context::Screens);
+                if overlap {
+                    for key in a.keys {
+                        assert!(
+                            !b.keys.contains(key),
+                            "{key:?} is {:?} and {:?} in {:?}",
+                            a.command,
+                            b.command,
+                            a.context
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_has_a_name() {
+        for b in KEYMAP {
+            for key in b.keys {
+                assert!(key.name() != "?" || *key == Key::Char('?'), "{b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn rows_that_say_the_same_are_merged() {
+        let rows = help_rows(bindings(Context::Dashboard));
+        let select = rows
+            .iter()
+            .find(|(_, help)| *help == "select a job")
+            .unwrap();
+        assert_eq!(names(&select.0), "↑ k ↓ j");
+        assert_eq!(
+            rows.iter()
+                .filter(|(_, help)| *help == "select a job")
+                .count(),
+            1
+        );
+    }
+}
