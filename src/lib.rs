@@ -1,5 +1,5 @@
 //! dirdash: scan directory trees in parallel, live in a terminal dashboard or
-//! headless for scripts.
+//! headless for scripts. ARCHITECTURE.md maps the modules and their rules.
 
 /// `eprintln!` that does not panic when stderr is gone (a closed terminal,
 /// a closed pipe): a message that cannot be shown is dropped.

@@ -18,6 +18,7 @@ mod queue;
 mod stats;
 mod task;
 mod tree;
+mod visit;
 mod worker;
 
 #[cfg(feature = "fault-injection")]

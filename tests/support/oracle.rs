@@ -1,5 +1,6 @@
 //! The trusted reference: a single-threaded walkdir traversal that counts a
-//! tree by DESIGN.md's rules, independently of the engine's code.
+//! tree by the README's rules ("What is counted"), independently of the
+//! engine's code.
 
 #![allow(dead_code)]
 
@@ -83,7 +84,7 @@ pub fn walk(root: &Path, skip: &[&str]) -> Walked {
     }
 }
 
-/// `du -s -B1 ROOT`: the disk usage DESIGN.md defines `disk_bytes` by.
+/// `du -s -B1 ROOT`: the disk usage the README defines `disk_bytes` by.
 pub fn du(root: &Path) -> u64 {
     let out = Command::new("du")
         .arg("-s")

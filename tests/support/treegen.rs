@@ -70,7 +70,7 @@ impl Spec {
     }
 }
 
-/// What the generator made, counted as DESIGN.md counts.
+/// What the generator made, counted by the README's rules ("What is counted").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Made {
     pub files: u64,

@@ -1,0 +1,87 @@
+//! What goes into `update` (messages: keys, scan events, the clock, the
+//! answers to actions) and what comes out (actions for the runtime).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::report::ncdu::TargetError;
+use crate::scan::{JobId, ScanEvent, WorkerStatus};
+use crate::session::Ending;
+
+/// Inputs to `update`.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize,
+    Scan(ScanEvent),
+    /// The clock, with what each worker is doing now.
+    Tick {
+        now: Instant,
+        workers: Vec<WorkerStatus>,
+    },
+    /// The answer to `Action::CheckRoot` for the text `input`.
+    RootChecked {
+        input: String,
+        result: Result<PathBuf, String>,
+    },
+    Submitted {
+        id: JobId,
+        root: Arc<Path>,
+        /// The job keeps its tree for an export.
+        keep_tree: bool,
+    },
+    /// The answer to `Action::CheckExport` for the text `input`.
+    ExportChecked {
+        input: String,
+        result: Result<PathBuf, TargetError>,
+    },
+    /// An export was written, or failed.
+    Exported {
+        job: JobId,
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+    /// The directories found by `Action::Complete` for `typed`.
+    Completions {
+        typed: String,
+        names: Vec<String>,
+    },
+    /// The pool runs this many workers now.
+    Threads(usize),
+    /// SIGTERM, SIGHUP or SIGINT.
+    Signal(i32),
+}
+
+/// Effects for the runtime.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Resolve this prompt text to a directory and answer `RootChecked`.
+    CheckRoot(String),
+    /// List completions of this prompt text and answer `Completions`.
+    Complete(String),
+    Submit {
+        root: PathBuf,
+        keep_tree: bool,
+    },
+    /// Resolve this prompt text to an export file and answer `ExportChecked`.
+    CheckExport(String),
+    /// Write the kept tree of `job` to `path` (replacing a file there only
+    /// with `overwrite`) and answer `Exported`.
+    WriteExport {
+        job: JobId,
+        path: PathBuf,
+        overwrite: bool,
+    },
+    Cancel(JobId),
+    Pause,
+    Resume,
+    SetThreads(usize),
+    /// Set the stop flag.
+    Stop,
+    /// Leave the dashboard.
+    Exit(Ending),
+}
