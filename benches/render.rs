@@ -55,6 +55,7 @@ fn busy_app() -> App {
                 dirs_read: 90,
                 entries: 1_100 * u64::from(id),
                 stats: Default::default(),
+                listings: Vec::new(),
             })),
         );
     }

@@ -70,13 +70,25 @@ pub struct Cli {
     /// Write the scanned tree of DIR to FILE in ncdu's JSON export format,
     /// for browsing with `ncdu -f FILE` or `gdu -f FILE` (one DIR; in the
     /// dashboard, the first directory added). Keeps the tree in memory
-    /// while scanning (about 60 bytes an entry).
+    /// while scanning (about 30 bytes an entry).
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
 
     /// Let --export (and the dashboard's `e`) replace an existing file.
     #[arg(long)]
     pub force: bool,
+
+    /// Headless: after the summary, list each root's directories down to
+    /// depth N with their files, apparent size and disk usage, largest
+    /// first (in --json: a `tree` object per job).
+    #[arg(long, value_name = "N", requires = "headless")]
+    pub depth: Option<usize>,
+
+    /// Dashboard: keep no tree of the directories scanned (for huge scans on
+    /// small machines: about 30 bytes an entry are saved). The browser is
+    /// then unavailable; an export still keeps its job's tree.
+    #[arg(long, conflicts_with = "headless")]
+    pub no_tree: bool,
 }
 
 impl Cli {

@@ -11,8 +11,9 @@ use crossbeam_channel::{never, select, tick};
 
 use crate::report::{Tally, ncdu, text, units};
 use crate::scan::{self, JobOptions, Options, ScanEvent};
-use crate::session::{self, Destination, Ending, Format, Outcome, Session};
+use crate::session::{self, Destination, Ending, Format, Outcome, Session, Summary};
 use crate::signals::{SIGINT, SIGTERM};
+use crate::tree::ROOT;
 
 /// How often the progress line is redrawn.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -25,6 +26,8 @@ pub struct Config {
     /// `--export FILE`: the tree of the (one) root, in ncdu's format.
     pub export: Option<PathBuf>,
     pub force: bool,
+    /// `--depth N`: each root's directories down to depth N in the summary.
+    pub depth: Option<usize>,
 }
 
 /// Runs the scan to its end (or a signal) and returns the exit code.
@@ -38,13 +41,12 @@ pub fn run(options: Options, config: Config) -> i32 {
         }
     };
     let mut tally = Tally::new(Instant::now());
+    // Only the outputs that read a tree make the scan keep one.
+    let keep_tree = config.export.is_some() || config.depth.is_some();
     for root in &config.roots {
         let root: Arc<Path> = Arc::from(scan::absolute(root));
-        let job = JobOptions {
-            keep_tree: config.export.is_some(),
-        };
-        match session.submit(&root, job) {
-            Ok(id) => tally.submitted(id, root),
+        match session.submit(&root, JobOptions { keep_tree }) {
+            Ok(id) => tally.submitted(id, root, keep_tree),
             Err(e) => {
                 crate::say!("dirdash: {e}");
                 return 1;
@@ -115,7 +117,7 @@ pub fn run(options: Options, config: Config) -> i32 {
     if let Some(file) = &config.export
         && ending == Ending::Joined
         && let Some(tree) = tally.jobs.first().and_then(|job| job.tree.as_ref())
-        && let Err(e) = ncdu::write(tree, file, config.force)
+        && let Err(e) = ncdu::write(tree, ROOT, file, config.force)
     {
         crate::say!("dirdash: cannot write the export {}: {e}", file.display());
         export_failed = true;
@@ -134,7 +136,11 @@ pub fn run(options: Options, config: Config) -> i32 {
         } else {
             Destination::Stdout
         };
-        session::print_summary(&tally, threads, format, to);
+        let summary = Summary {
+            format,
+            depth: config.depth,
+        };
+        session::print_summary(&tally, threads, summary, to);
     }
     Outcome {
         signal,

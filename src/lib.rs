@@ -26,4 +26,5 @@ pub mod report;
 pub mod scan;
 pub mod session;
 pub mod signals;
+pub mod tree;
 pub mod tui;

@@ -48,6 +48,7 @@ fn main() -> ExitCode {
                 list: cli.list.then_some(if cli.null { b'\0' } else { b'\n' }),
                 export: cli.export,
                 force: cli.force,
+                depth: cli.depth,
             },
         )
     } else if !std::io::stderr().is_terminal() {
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
                 json: cli.json,
                 export: cli.export,
                 force: cli.force,
+                keep_trees: !cli.no_tree,
                 #[cfg(feature = "fault-injection")]
                 panic_on_key: std::env::var("DIRDASH_TEST_PANIC_KEY")
                     .ok()

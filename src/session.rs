@@ -121,6 +121,14 @@ pub enum Format {
     Json,
 }
 
+/// What the summary shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub format: Format,
+    /// `--depth N`: each root's directories down to depth N.
+    pub depth: Option<usize>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Destination {
     Stdout,
@@ -130,11 +138,11 @@ pub enum Destination {
 
 /// Prints the summary; a reader that went away (a closed pipe) is not an
 /// error worth a message.
-pub fn print_summary(tally: &Tally, threads: usize, format: Format, to: Destination) {
+pub fn print_summary(tally: &Tally, threads: usize, summary: Summary, to: Destination) {
     let now = Instant::now();
-    let summary = match format {
-        Format::Json => report::json::render(tally, threads, now),
-        Format::Table => report::table::render(tally, threads, now),
+    let summary = match summary.format {
+        Format::Json => report::json::render(tally, threads, now, summary.depth),
+        Format::Table => report::table::render(tally, threads, now, summary.depth),
     };
     let result = match to {
         Destination::Stderr => io::stderr().write_all(summary.as_bytes()),

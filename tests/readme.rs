@@ -21,8 +21,9 @@ fn the_readme_key_tables_are_the_keymap() {
     for context in DOCUMENTED {
         let heading = format!("### {}", context.title());
         let expected = keymap::markdown(context);
-        let found = table_after(&readme, &heading)
-            .unwrap_or_else(|| panic!("README has no {heading:?}; it should be followed by\n{expected}"));
+        let found = table_after(&readme, &heading).unwrap_or_else(|| {
+            panic!("README has no {heading:?}; it should be followed by\n{expected}")
+        });
         assert_eq!(
             found.join("\n") + "\n",
             expected,

@@ -145,6 +145,7 @@ proptest! {
                         dirs_read: 1,
                         entries: n,
                         stats: Default::default(),
+                        listings: Vec::new(),
                     }))
                 }),
                 Step::Finish(i) => job(&app, i).map(|job| {
@@ -154,7 +155,6 @@ proptest! {
                         totals: Totals::default(),
                         elapsed: Duration::from_millis(3),
                         stats: Default::default(),
-                        tree: None,
                     }))
                 }),
                 Step::Error(i) => job(&app, i).map(|job| {

@@ -5,222 +5,14 @@
 
 mod support;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use portable_pty::CommandBuilder;
 use serde_json::Value;
+use support::pty::{Session, WAIT, count, job_line, open_pty};
 use support::{Shape, Spec, flat_200k, mixed_100k, tree};
-
-const ROWS: u16 = 30;
-const COLS: u16 = 110;
-/// Generous: only there to turn a hang into a failure.
-const WAIT: Duration = Duration::from_secs(30);
-
-fn open_pty() -> portable_pty::PtyPair {
-    native_pty_system()
-        .openpty(PtySize {
-            rows: ROWS,
-            cols: COLS,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap()
-}
-
-/// dirdash running in a pty, through `sh` so that stdout goes to a file and
-/// the terminal's mode can be read after dirdash exits.
-struct Session {
-    _dir: tempfile::TempDir,
-    out: PathBuf,
-    status: PathBuf,
-    stty: PathBuf,
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-}
-
-impl Session {
-    fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("stdout");
-        let status = dir.path().join("status");
-        let stty = dir.path().join("stty");
-        let pty = open_pty();
-        let mut cmd = CommandBuilder::new("sh");
-        cmd.arg("-c");
-        cmd.arg(r#"out=$1; status=$2; stty_file=$3; shift 3; "$@" > "$out"; echo $? > "$status"; stty -a > "$stty_file""#);
-        cmd.arg("sh");
-        for path in [&out, &status, &stty] {
-            cmd.arg(path);
-        }
-        cmd.arg(env!("CARGO_BIN_EXE_dirdash"));
-        for arg in args {
-            cmd.arg(arg);
-        }
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            ROWS.try_into().unwrap(),
-            COLS.try_into().unwrap(),
-            0,
-        )));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let feed = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        let writer = pty.master.take_writer().unwrap();
-        Session {
-            _dir: dir,
-            out,
-            status,
-            stty,
-            screen,
-            writer,
-            child,
-            _master: pty.master,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen satisfies `ok`; returns the screen.
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let screen = self.contents();
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    fn wait_text(&self, text: &str) -> String {
-        self.wait_for(text, |s| s.contains(text))
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    /// Waits for dirdash (and the wrapper) to end; returns its exit code.
-    fn wait_exit(&mut self) -> i32 {
-        let deadline = Instant::now() + WAIT;
-        while self.child.try_wait().unwrap().is_none() {
-            assert!(
-                Instant::now() < deadline,
-                "dirdash did not exit; screen:\n{}",
-                self.contents()
-            );
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        std::fs::read_to_string(&self.status)
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap()
-    }
-
-    fn stdout(&self) -> String {
-        std::fs::read_to_string(&self.out).unwrap()
-    }
-
-    /// The terminal was handed back: main screen, cooked mode, echo on.
-    fn assert_terminal_restored(&self) {
-        // Give the reader thread the last bytes.
-        std::thread::sleep(Duration::from_millis(50));
-        assert!(
-            !self.screen.lock().unwrap().screen().alternate_screen(),
-            "still on the alternate screen"
-        );
-        let stty = std::fs::read_to_string(&self.stty).unwrap();
-        let flags: Vec<&str> = stty.split_whitespace().collect();
-        for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
-            assert!(
-                flags.contains(&flag),
-                "terminal left without {flag}: {stty}"
-            );
-        }
-    }
-
-    /// Esc, then waits until the prompt is gone (so that the next key is a
-    /// key, not text, nor part of an escape sequence).
-    fn close_prompt(&mut self) {
-        self.send("\x1b");
-        self.wait_for("the prompt to close", |screen| {
-            !screen.contains("add directory:")
-        });
-    }
-
-    /// Ends dirdash and the shell if a failed test left them running.
-    fn kill(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            if let Some(sh) = self.child.process_id() {
-                let children = std::fs::read_to_string(format!("/proc/{sh}/task/{sh}/children"))
-                    .unwrap_or_default();
-                for pid in children.split_whitespace().filter_map(|p| p.parse().ok()) {
-                    if let Some(pid) = rustix::process::Pid::from_raw(pid) {
-                        let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
-                    }
-                }
-            }
-            let _ = self.child.kill();
-        }
-    }
-
-    /// The pid of dirdash itself (the wrapper shell's child).
-    fn dirdash_pid(&self) -> i32 {
-        let sh = self.child.process_id().unwrap();
-        let children = std::fs::read_to_string(format!("/proc/{sh}/task/{sh}/children")).unwrap();
-        children
-            .split_whitespace()
-            .next()
-            .expect("dirdash runs")
-            .parse()
-            .unwrap()
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn count(n: u64) -> String {
-    dirdash::report::units::count(n)
-}
-
-/// Whether a line of the screen shows the job of `root` in `state` (the root
-/// column may be elided in the middle; its last component stays).
-fn job_line(screen: &str, state: &str, root: &std::path::Path) -> bool {
-    let name = root.file_name().unwrap().to_str().unwrap();
-    screen
-        .lines()
-        .any(|l| l.contains(state) && l.contains(name))
-}
 
 #[test]
 fn a_directory_typed_at_the_prompt_is_scanned_live_counted_exactly_and_q_exits_cleanly() {
@@ -498,7 +290,8 @@ fn e_exports_the_selected_job_after_scanning_it_again_to_keep_its_tree() {
     let (root, made) = mixed_100k();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("picked.json");
-    let mut s = Session::start(&[root.to_str().unwrap()], &[]);
+    // Without trees, an export needs a second scan that keeps one.
+    let mut s = Session::start(&["--no-tree", root.to_str().unwrap()], &[]);
     s.wait_for("the job to finish", |screen| {
         job_line(screen, "done", &root)
     });
@@ -516,6 +309,104 @@ fn e_exports_the_selected_job_after_scanning_it_again_to_keep_its_tree() {
     let out = s.stdout();
     assert!(out.contains("2 roots scanned"), "{out}");
     assert!(out.matches(&count(made.files)).count() >= 2, "{out}");
+}
+
+#[test]
+fn e_exports_the_kept_tree_without_scanning_again() {
+    let (root, made) = mixed_100k();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kept.json");
+    let mut s = Session::start(&[root.to_str().unwrap()], &[]);
+    s.wait_for("the job to finish", |screen| {
+        job_line(screen, "done", &root)
+    });
+    s.send("e");
+    s.wait_text("export to:");
+    s.send("\x15");
+    s.send(file.to_str().unwrap());
+    s.send("\r");
+    s.wait_text("exported");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_terminal_restored();
+    let reexport = support::ncdu_reexport(&file, &dir.path().join("check.json"));
+    assert!(!reexport.is_empty());
+    let out = s.stdout();
+    assert!(out.contains("1 root scanned"), "no second scan: {out}");
+    assert!(out.contains(&count(made.files)), "{out}");
+}
+
+/// The names of the browser's rows on screen, top down.
+fn browser_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .skip_while(|l| !l.trim_end().ends_with("name"))
+        .skip(1)
+        .take_while(|l| l.contains('%'))
+        .filter_map(|l| l.split_whitespace().last())
+        .map(|name| name.trim_end_matches('/').to_owned())
+        .collect()
+}
+
+/// `du -a --max-depth=1 DIR`, largest first (ties by name): what the
+/// browser must show in that order.
+fn du_order(dir: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("du")
+        .args(["-a", "-B1", "--max-depth=1"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let mut rows: Vec<(u64, String)> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let (size, path) = l.split_once('\t')?;
+            let path = std::path::Path::new(path);
+            (path != dir).then(|| {
+                let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+                (size.parse().unwrap(), name)
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    rows.into_iter().map(|(_, name)| name).collect()
+}
+
+#[test]
+fn the_browser_shows_where_the_space_went_in_du_s_order() {
+    let (root, _) = mixed_100k();
+    let mut s = Session::start(&[root.to_str().unwrap()], &[]);
+    s.wait_for("the job to finish", |screen| {
+        job_line(screen, "done", &root)
+    });
+    s.send("\r");
+    let expected = du_order(&root);
+    let screen = s.wait_for("the root's entries", |screen| {
+        let rows = browser_rows(screen);
+        !rows.is_empty() && expected.starts_with(&rows)
+    });
+    let rows = browser_rows(&screen);
+    assert!(rows.len() >= 10, "a screenful: {screen}");
+    let largest = root.join(&rows[0]);
+    assert!(
+        largest.is_dir(),
+        "the largest entry is a directory: {screen}"
+    );
+    s.send("\r");
+    let expected = du_order(&largest);
+    s.wait_for("the largest directory's entries", |screen| {
+        let rows = browser_rows(screen);
+        screen.contains(largest.to_str().unwrap())
+            && !rows.is_empty()
+            && expected.starts_with(&rows)
+    });
+    s.send("\x7f");
+    s.wait_for("the root again", |screen| {
+        browser_rows(screen).first() == Some(&rows[0])
+    });
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_terminal_restored();
 }
 
 #[test]

@@ -10,6 +10,7 @@ use dirdash::scan::{
     Cause, JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId, WorkerState,
     WorkerStatus,
 };
+use dirdash::tree::ROOT;
 use dirdash::tui::app::{Action, App, Ending, ExportState, Exports, Msg, Overlay, Screen, update};
 use dirdash::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -70,6 +71,7 @@ fn progress(app: &mut App, job: JobId, worker: usize, files: u64) {
             dirs_read: 1,
             entries: files,
             stats: Default::default(),
+            listings: Vec::new(),
         })),
     );
 }
@@ -87,7 +89,6 @@ fn finished(app: &mut App, job: JobId, state: JobState, files: u64) -> Vec<Actio
             },
             elapsed: Duration::from_millis(5),
             stats: Default::default(),
-            tree: None,
         })),
     )
 }
@@ -156,8 +157,9 @@ fn the_prompt_checks_then_queues_a_directory_and_closes() {
         actions,
         [Action::Submit {
             root: PathBuf::from("/home/u/src"),
-            keep_tree: false
-        }]
+            keep_tree: true
+        }],
+        "a job keeps its tree for the browser"
     );
     assert!(app.prompt().is_none());
 }
@@ -196,7 +198,7 @@ fn a_directory_already_queued_is_refused() {
         actions,
         [Action::Submit {
             root: PathBuf::from("/data"),
-            keep_tree: false
+            keep_tree: true
         }]
     );
 }
@@ -429,9 +431,9 @@ fn export_checked(app: &mut App, input: &str, result: Result<PathBuf, TargetErro
     )
 }
 
-fn finished_with_tree(app: &mut App, job: JobId, root: &str) -> Vec<Action> {
-    // A kept tree, as the engine hands it over at the end of a job.
-    let tree = dirdash::scan::KeptTree::for_tests(Arc::from(Path::new(root)));
+/// A job that kept its tree ends.
+fn finished_with_tree(app: &mut App, job: JobId) -> Vec<Action> {
+    assert!(app.tally().job(job).unwrap().tree.is_some());
     update(
         app,
         Msg::Scan(ScanEvent::JobFinished(JobEnd {
@@ -440,9 +442,21 @@ fn finished_with_tree(app: &mut App, job: JobId, root: &str) -> Vec<Action> {
             totals: Totals::default(),
             elapsed: Duration::from_millis(5),
             stats: Default::default(),
-            tree: Some(Arc::new(tree)),
         })),
     )
+}
+
+/// A job submitted to keep its tree.
+fn submitted_keeping_tree(app: &mut App, id: u32, root: &str) -> JobId {
+    update(
+        app,
+        Msg::Submitted {
+            id: JobId(id),
+            root: Arc::from(Path::new(root)),
+            keep_tree: true,
+        },
+    );
+    JobId(id)
 }
 
 fn enter_export_path(app: &mut App, path: &str) -> Vec<Action> {
@@ -458,8 +472,8 @@ fn enter_export_path(app: &mut App, path: &str) -> Vec<Action> {
 #[test]
 fn e_asks_for_a_file_name_suggesting_one_from_the_root() {
     let mut app = app();
-    let job = submitted(&mut app, 1, "/data/photos");
-    finished_with_tree(&mut app, job, "/data/photos");
+    let job = submitted_keeping_tree(&mut app, 1, "/data/photos");
+    finished_with_tree(&mut app, job);
     ch(&mut app, 'e');
     assert_eq!(app.prompt().unwrap().value(), "photos.ncdu.json");
     assert_eq!(
@@ -480,7 +494,7 @@ fn exporting_a_job_that_kept_its_tree_writes_it_and_reports_the_result() {
             keep_tree: true,
         },
     );
-    finished_with_tree(&mut app, job, "/data");
+    finished_with_tree(&mut app, job);
     ch(&mut app, 'e');
     assert_eq!(
         enter_export_path(&mut app, "/tmp/x.json"),
@@ -491,6 +505,7 @@ fn exporting_a_job_that_kept_its_tree_writes_it_and_reports_the_result() {
         actions,
         [Action::WriteExport {
             job,
+            node: ROOT,
             path: PathBuf::from("/tmp/x.json"),
             overwrite: false
         }]
@@ -517,8 +532,8 @@ fn exporting_a_job_that_kept_its_tree_writes_it_and_reports_the_result() {
 #[test]
 fn an_existing_export_file_is_replaced_only_after_a_second_enter() {
     let mut app = app();
-    let job = submitted(&mut app, 1, "/data");
-    finished_with_tree(&mut app, job, "/data");
+    let job = submitted_keeping_tree(&mut app, 1, "/data");
+    finished_with_tree(&mut app, job);
     ch(&mut app, 'e');
     enter_export_path(&mut app, "/tmp/old.json");
     let exists = || Msg::ExportChecked {
@@ -538,6 +553,7 @@ fn an_existing_export_file_is_replaced_only_after_a_second_enter() {
         update(&mut app, exists()),
         [Action::WriteExport {
             job,
+            node: ROOT,
             path: PathBuf::from("/tmp/old.json"),
             overwrite: true
         }]
@@ -573,9 +589,10 @@ fn a_job_that_kept_no_tree_is_scanned_again_and_exported_when_done() {
         ExportState::Waiting
     );
     assert_eq!(
-        finished_with_tree(&mut app, again, "/data"),
+        finished_with_tree(&mut app, again),
         [Action::WriteExport {
             job: again,
+            node: ROOT,
             path: PathBuf::from("/tmp/x.json"),
             overwrite: false
         }]

@@ -122,6 +122,7 @@ fn busy_app(theme: Theme) -> App {
                 dirs_read: 800,
                 entries: 11_000 + worker * 1_300,
                 stats: Default::default(),
+                listings: Vec::new(),
             })),
         );
     }
@@ -138,6 +139,7 @@ fn busy_app(theme: Theme) -> App {
             dirs_read: 0,
             entries: 0,
             stats: Box::new(photo_stats()),
+            listings: Vec::new(),
         })),
     );
     for i in 0..3 {
@@ -169,7 +171,6 @@ fn busy_app(theme: Theme) -> App {
             },
             elapsed: ms(1),
             stats: Default::default(),
-            tree: None,
         })),
     );
     let now = t0 + Duration::from_secs(75);
@@ -298,7 +299,9 @@ fn a_slow_stop_says_which_workers_it_waits_for() {
 fn the_job_detail_shows_totals_and_errors() {
     let mut app = busy_app(Theme::new(true));
     key(&mut app, KeyCode::Down);
+    // The photos keep their tree: Enter opens it, Tab the statistics.
     key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
     assert_eq!(app.screen(), Screen::Detail(JobId(2)));
     insta::assert_snapshot!(draw(&app, 80, 24).backend());
 }
@@ -308,6 +311,7 @@ fn the_job_detail_at_160x50() {
     let mut app = busy_app(Theme::new(true));
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
     insta::assert_snapshot!(draw(&app, 160, 50).backend());
 }
 

@@ -7,12 +7,14 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use super::depth::{DirSizes, dir_sizes};
 use super::tally::Tally;
 use crate::scan::{ExtKey, bucket_limits};
 
 /// 2: jobs gained `largest_files`, `extensions`, `size_histogram`,
 /// `mtime_min` and `mtime_max`.
-/// 3: errors gained `kind` and `errno`, and list the latest 10,000.
+/// 3: errors gained `kind` and `errno`, and list the latest 10,000; jobs
+/// gained `tree` (with `--depth`).
 pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Serialize)]
@@ -49,6 +51,9 @@ struct Job<'a> {
     /// Unix seconds; null when the job has no files.
     mtime_min: Option<i64>,
     mtime_max: Option<i64>,
+    /// `--depth N`: its directories down to depth N.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tree: Option<DirSizes>,
 }
 
 #[derive(Serialize)]
@@ -104,8 +109,9 @@ fn path_fields(path: &Path) -> (Cow<'_, str>, Option<&[u8]>) {
     (text, bytes)
 }
 
-/// The summary as one JSON document (pretty-printed, newline-terminated).
-pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
+/// The summary as one JSON document (pretty-printed, newline-terminated);
+/// with `depth`, each job that kept its tree lists its directories.
+pub fn render(tally: &Tally, threads: usize, now: Instant, depth: Option<usize>) -> String {
     let jobs = tally
         .jobs
         .iter()
@@ -170,6 +176,7 @@ pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
                     .collect(),
                 mtime_min: job.stats.mtime_min,
                 mtime_max: job.stats.mtime_max,
+                tree: depth.and_then(|depth| Some(dir_sizes(job.tree.as_ref()?, depth))),
             }
         })
         .collect();

@@ -2,6 +2,7 @@
 //! summary table, the JSON summary. Shared by the headless runner and the
 //! dashboard.
 
+pub mod depth;
 pub mod errors;
 pub mod json;
 pub mod ncdu;

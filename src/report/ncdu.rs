@@ -14,7 +14,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::scan::{DirNode, Entry, EntryKind, KeptTree, NOT_READ};
+use crate::scan::listing::{self, Entry, EntryKind, OwnSize};
+use crate::tree::{JobTree, Node, ROOT};
 
 /// Why an export cannot be written to a path, found before writing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,17 +72,17 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// Writes `tree` to `path` atomically: into a temporary file beside it,
-/// synced, then renamed over it. Without `force`, an existing file is kept
-/// and the write fails.
-pub fn write(tree: &KeptTree, path: &Path, force: bool) -> io::Result<()> {
+/// Writes the subtree of `from` to `path` atomically: into a temporary
+/// file beside it, synced, then renamed over it. Without `force`, an
+/// existing file is kept and the write fails.
+pub fn write(tree: &JobTree, from: Node, path: &Path, force: bool) -> io::Result<()> {
     let mut file = tempfile::Builder::new()
         .prefix(".dirdash-export-")
         .permissions(Permissions::from_mode(0o666))
         .tempfile_in(parent_dir(path))?;
     {
         let mut out = BufWriter::with_capacity(1 << 18, file.as_file_mut());
-        write_tree(tree, &mut out)?;
+        write_tree(tree, from, &mut out)?;
         out.flush()?;
     }
     file.as_file().sync_data()?;
@@ -93,8 +94,9 @@ pub fn write(tree: &KeptTree, path: &Path, force: bool) -> io::Result<()> {
     persisted.map(drop).map_err(|e| e.error)
 }
 
-/// The whole document.
-pub fn write_tree(tree: &KeptTree, out: &mut impl Write) -> io::Result<()> {
+/// The whole document, for the subtree of `from` (its name is its full path,
+/// as ncdu names the directory it scanned).
+pub fn write_tree(tree: &JobTree, from: Node, out: &mut impl Write) -> io::Result<()> {
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -104,84 +106,95 @@ pub fn write_tree(tree: &KeptTree, out: &mut impl Write) -> io::Result<()> {
     number(out, timestamp)?;
     out.write_all(b"},\n")?;
 
-    let root = tree.root_info();
-    tree.with_nodes(|nodes| {
-        let node = |id: u32| nodes.get(id as usize).and_then(Option::as_ref);
-        let root_node = node(0);
-        out.write_all(b"[{\"name\":")?;
-        string(out, tree.root.as_os_str().as_bytes())?;
-        sizes(out, root.asize, root.dsize)?;
-        out.write_all(b",\"dev\":")?;
-        number(out, root.dev)?;
-        if root_node.is_none_or(|n| n.read_error) {
-            out.write_all(b",\"read_error\":true")?;
-        }
-        out.write_all(b"}")?;
+    let top = tree.dir(from);
+    let own = if from == ROOT {
+        tree.root_size()
+    } else {
+        top.and_then(|d| tree.entry(d.parent()?, d.slot()?))
+            .map_or(OwnSize::default(), |e| OwnSize {
+                size: e.size,
+                blocks: e.blocks,
+            })
+    };
+    out.write_all(b"[{\"name\":")?;
+    let name = tree
+        .path_of(from)
+        .unwrap_or_else(|| tree.root_path().to_path_buf());
+    string(out, name.as_os_str().as_bytes())?;
+    sizes(out, own.size, own.blocks * 512)?;
+    out.write_all(b",\"dev\":")?;
+    number(out, top.map_or(0, |d| d.base().dev))?;
+    if top.is_none_or(|d| !d.is_read()) {
+        out.write_all(b",\"read_error\":true")?;
+    }
+    out.write_all(b"}")?;
 
-        // Directories being written, each with the index of its next entry;
-        // a stack, not recursion: trees can be deeper than a thread's stack.
-        let mut open: Vec<(&DirNode, usize)> = root_node.map(|n| (n, 0)).into_iter().collect();
-        while let Some((dir, next)) = open.last_mut() {
-            let dir: &DirNode = dir;
-            let Some((name, entry)) = dir.get(*next) else {
-                out.write_all(b"]")?;
-                open.pop();
-                continue;
-            };
-            *next += 1;
-            out.write_all(b",\n")?;
-            if entry.kind != EntryKind::Dir {
-                leaf(out, name, entry)?;
-                continue;
-            }
-            out.write_all(b"[{\"name\":")?;
-            string(out, name)?;
-            if entry.other_fs {
-                // ncdu lists such a directory without sizes or contents.
-                out.write_all(b",\"excluded\":\"otherfs\"}]")?;
-                continue;
-            }
-            sizes(out, entry.asize, entry.dsize)?;
-            let contents = (entry.node != NOT_READ).then(|| node(entry.node)).flatten();
-            match contents {
-                Some(child) => {
-                    if child.dev != dir.dev {
-                        out.write_all(b",\"dev\":")?;
-                        number(out, child.dev)?;
-                    }
-                    if child.read_error {
-                        out.write_all(b",\"read_error\":true")?;
-                    }
-                    out.write_all(b"}")?;
-                    open.push((child, 0));
-                }
-                // Queued but never read: the scan was stopped first.
-                None => out.write_all(b",\"read_error\":true}]")?,
-            }
-        }
-        if root_node.is_none() {
+    // Directories being written, each with the offset of its next entry;
+    // a stack, not recursion: trees can be deeper than a thread's stack.
+    let mut open: Vec<(Node, usize)> = vec![(from, 0)];
+    while let Some((node, next)) = open.last_mut() {
+        let Some(dir) = tree.dir(*node) else {
             out.write_all(b"]")?;
+            open.pop();
+            continue;
+        };
+        let Some((entry, after)) = listing::decode(dir.listing(), *next, dir.base()) else {
+            out.write_all(b"]")?;
+            open.pop();
+            continue;
+        };
+        *next = after;
+        out.write_all(b",\n")?;
+        if entry.kind != EntryKind::Dir {
+            leaf(out, &entry)?;
+            continue;
         }
-        out.write_all(b"]\n")
-    })
+        out.write_all(b"[{\"name\":")?;
+        string(out, entry.name)?;
+        if entry.other_fs {
+            // ncdu lists such a directory without sizes or contents.
+            out.write_all(b",\"excluded\":\"otherfs\"}]")?;
+            continue;
+        }
+        sizes(out, entry.size, entry.disk())?;
+        match tree.dir(entry.node) {
+            Some(child) if entry.entered() => {
+                if child.base().dev != dir.base().dev {
+                    out.write_all(b",\"dev\":")?;
+                    number(out, child.base().dev)?;
+                }
+                if !child.is_read() {
+                    out.write_all(b",\"read_error\":true")?;
+                }
+                out.write_all(b"}")?;
+                open.push((entry.node, 0));
+            }
+            // Queued but never read: the scan was stopped first.
+            _ => out.write_all(b",\"read_error\":true}]")?,
+        }
+    }
+    out.write_all(b"]\n")
 }
 
-/// A file, link, socket... or an entry that could not be stat'ed.
-fn leaf(out: &mut impl Write, name: &[u8], entry: &Entry) -> io::Result<()> {
+/// A file, link, socket..., or an entry that could not be stat'ed or was
+/// excluded.
+fn leaf(out: &mut impl Write, entry: &Entry) -> io::Result<()> {
     out.write_all(b"{\"name\":")?;
-    string(out, name)?;
-    if entry.kind == EntryKind::Unreadable {
-        return out.write_all(b",\"read_error\":true}");
+    string(out, entry.name)?;
+    match entry.kind {
+        EntryKind::Unreadable => return out.write_all(b",\"read_error\":true}"),
+        EntryKind::Excluded => return out.write_all(b",\"excluded\":\"pattern\"}"),
+        _ => {}
     }
-    sizes(out, entry.asize, entry.dsize)?;
-    if entry.kind == EntryKind::Other {
+    sizes(out, entry.size, entry.disk())?;
+    if entry.kind != EntryKind::File {
         out.write_all(b",\"notreg\":true")?;
     }
-    if entry.nlink > 1 {
+    if entry.is_hard_link() {
         out.write_all(b",\"ino\":")?;
         number(out, entry.ino)?;
         out.write_all(b",\"hlnkc\":true,\"nlink\":")?;
-        number(out, u64::from(entry.nlink))?;
+        number(out, entry.nlink)?;
     }
     out.write_all(b"}")
 }

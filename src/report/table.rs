@@ -11,8 +11,9 @@ const HEADER: [&str; 9] = [
     "STATE", "FILES", "DIRS", "LINKS", "OTHER", "APPARENT", "DISK", "ERRORS", "TIME",
 ];
 
-/// One line per job, a total line when there are several, then notes.
-pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
+/// One line per job, a total line when there are several, then notes;
+/// with `depth`, each root's directories down to that depth.
+pub fn render(tally: &Tally, threads: usize, now: Instant, depth: Option<usize>) -> String {
     let row = |state: String, t: &Totals, elapsed: Duration, root: String| {
         [
             state,
@@ -97,6 +98,12 @@ pub fn render(tally: &Tally, threads: usize, now: Instant) -> String {
             "{} (reported on stderr as they happened)",
             plural(tally.errors.total(), "error"),
         );
+    }
+    if let Some(depth) = depth {
+        for tree in tally.jobs.iter().filter_map(|job| job.tree.as_deref()) {
+            out.push('\n');
+            super::depth::render(&super::depth::dir_sizes(tree, depth), &mut out);
+        }
     }
     out
 }

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::errors::{ErrorLog, ErrorRecord};
-use crate::scan::{JobId, JobState, JobStats, KeptTree, ScanEvent, Totals, WorkerId};
+use crate::scan::{JobId, JobState, JobStats, ScanEvent, Totals, WorkerId};
+use crate::tree::JobTree;
 
 #[derive(Clone, Debug)]
 pub struct JobRecord {
@@ -21,8 +22,10 @@ pub struct JobRecord {
     pub elapsed: Option<Duration>,
     /// Its files: merged from progress while it runs, final once it ends.
     pub stats: JobStats,
-    /// The scanned tree, when the job kept one for an export.
-    pub tree: Option<Arc<KeptTree>>,
+    /// The tree, when the job keeps one (built from its listings as they
+    /// come: its root's sums equal `totals` after every event). Shared with
+    /// an export being written; changed only here.
+    pub tree: Option<Arc<JobTree>>,
 }
 
 impl JobRecord {
@@ -63,16 +66,17 @@ impl Tally {
         }
     }
 
-    pub fn submitted(&mut self, id: JobId, root: Arc<Path>) {
+    /// A job was submitted; `keep_tree` as it was submitted with.
+    pub fn submitted(&mut self, id: JobId, root: Arc<Path>, keep_tree: bool) {
         self.jobs.push(JobRecord {
             id,
+            tree: keep_tree.then(|| Arc::new(JobTree::new(Arc::clone(&root)))),
             root,
             state: JobState::Queued,
             totals: Totals::default(),
             started: None,
             elapsed: None,
             stats: JobStats::default(),
-            tree: None,
         });
         self.finished_at = None;
     }
@@ -104,6 +108,12 @@ impl Tally {
                 if let Some(record) = self.job_mut(progress.job) {
                     record.totals += progress.delta;
                     record.stats.merge(&progress.stats);
+                    if let Some(tree) = &mut record.tree {
+                        let tree = Arc::make_mut(tree);
+                        for listing in &progress.listings {
+                            tree.apply(listing);
+                        }
+                    }
                 }
                 let worker = self.workers.entry(progress.worker).or_default();
                 worker.dirs += progress.dirs_read;
@@ -116,7 +126,9 @@ impl Tally {
                     record.totals = end.totals;
                     record.elapsed = Some(end.elapsed);
                     record.stats = (*end.stats).clone();
-                    record.tree = end.tree.clone();
+                    if let Some(tree) = &mut record.tree {
+                        Arc::make_mut(tree).close_unread();
+                    }
                 }
                 if self.all_finished() {
                     self.finished_at = Some(Instant::now());
@@ -142,6 +154,9 @@ impl Tally {
             if !job.state.is_finished() {
                 job.state = JobState::Stopped;
                 job.elapsed = Some(job.elapsed_at(now));
+                if let Some(tree) = &mut job.tree {
+                    Arc::make_mut(tree).close_unread();
+                }
             }
         }
         self.finished_at.get_or_insert(now);

@@ -6,9 +6,16 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 pub fn path(path: &Path) -> Cow<'_, str> {
-    let text = path.to_string_lossy();
+    match path.to_string_lossy() {
+        Cow::Borrowed(text) => escaped(text),
+        Cow::Owned(text) => Cow::Owned(escaped(&text).into_owned()),
+    }
+}
+
+/// `text` with its control characters escaped.
+pub fn escaped(text: &str) -> Cow<'_, str> {
     if !text.chars().any(char::is_control) {
-        return text;
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use super::event::{Progress, Totals, WorkerId};
 use super::job::Job;
+use super::listing::{self, Base, Entry, Listing, ListingEnd, NodeChain, OwnSize, Sums};
 use super::pool::Shared;
 use super::stats::JobStats;
-use super::tree::DirNode;
 
 /// How often a busy worker reports; keeps the channel at a few hundred
 /// messages a second per worker however fast the scan goes.
@@ -38,9 +38,56 @@ pub(crate) struct Batch {
     pub(crate) ext: Vec<u8>,
     /// Scratch space for a subdirectory's path.
     pub(crate) path: Vec<u8>,
-    /// The contents of the directory being read, when the job keeps its tree.
-    pub(crate) node: Option<DirNode>,
+    /// The listing of the directory being read, when the job keeps its tree.
+    pub(crate) listing: Option<ListingBuf>,
+    /// Pieces of listings to send with the next progress event.
+    pub(crate) listings: Vec<Listing>,
+    listing_scratch: Vec<u8>,
     flushed_at: Instant,
+}
+
+/// The entries of the directory being read since the last flush.
+pub(crate) struct ListingBuf {
+    chain: Arc<NodeChain>,
+    pub(crate) base: Base,
+    /// The root's own size, until its first piece is sent.
+    pub(crate) root_size: Option<OwnSize>,
+    /// Reused from directory to directory; each piece sent is a copy of
+    /// just its bytes.
+    entries: Vec<u8>,
+    pub(crate) sums: Sums,
+}
+
+impl ListingBuf {
+    pub(crate) fn new(chain: Arc<NodeChain>, base: Base, scratch: Vec<u8>) -> ListingBuf {
+        ListingBuf {
+            chain,
+            base,
+            root_size: None,
+            entries: scratch,
+            sums: Sums::default(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, entry: &Entry) {
+        listing::encode(&mut self.entries, &self.base, entry);
+        self.sums.add_entry(entry);
+    }
+
+    /// What was gathered since the last piece, as a piece to send.
+    fn piece(&mut self, end: Option<ListingEnd>) -> Listing {
+        let piece = Listing {
+            chain: Arc::clone(&self.chain),
+            base: self.base,
+            entries: self.entries.as_slice().to_vec(),
+            sums: std::mem::take(&mut self.sums),
+            end,
+            root_size: self.root_size.take(),
+        };
+        self.entries.clear();
+        piece
+    }
 }
 
 impl Batch {
@@ -57,13 +104,30 @@ impl Batch {
             floor: 0,
             ext: Vec::new(),
             path: Vec::new(),
-            node: None,
+            listing: None,
+            listings: Vec::new(),
+            listing_scratch: Vec::new(),
             flushed_at: Instant::now(),
         }
     }
 
     pub(crate) fn is_for(&self, job: &Arc<Job>) -> bool {
         self.job.as_ref().is_some_and(|mine| Arc::ptr_eq(mine, job))
+    }
+
+    /// Starts the listing of a directory about to be read.
+    pub(crate) fn start_listing(&mut self, chain: Arc<NodeChain>, base: Base) {
+        let scratch = std::mem::take(&mut self.listing_scratch);
+        self.listing = Some(ListingBuf::new(chain, base, scratch));
+    }
+
+    /// Ends the listing of the directory just read; its scratch space is
+    /// kept for the next.
+    pub(crate) fn end_listing(&mut self, end: ListingEnd) {
+        if let Some(mut buf) = self.listing.take() {
+            self.listings.push(buf.piece(Some(end)));
+            self.listing_scratch = buf.entries;
+        }
     }
 
     pub(crate) fn flush_due(&self) -> bool {
@@ -90,6 +154,11 @@ impl Batch {
             let paths = std::mem::take(&mut self.files);
             shared.outbox.files(job.id, paths, || shared.is_stopped());
         }
+        if let Some(buf) = &mut self.listing
+            && (!buf.entries.is_empty() || buf.sums != Sums::default())
+        {
+            self.listings.push(buf.piece(None));
+        }
         let delta = std::mem::take(&mut self.delta);
         let stats = std::mem::take(&mut self.stats);
         // Into the job first, so that the finished totals include it.
@@ -98,7 +167,11 @@ impl Batch {
         } else {
             job.merge_stats(&stats)
         };
-        if delta != Totals::default() || self.entries != 0 || self.dirs_read != 0 {
+        if delta != Totals::default()
+            || self.entries != 0
+            || self.dirs_read != 0
+            || !self.listings.is_empty()
+        {
             let dir = self.dir.clone().unwrap_or_else(|| Arc::clone(&job.root));
             shared.outbox.progress(Progress {
                 worker,
@@ -108,6 +181,7 @@ impl Batch {
                 dirs_read: self.dirs_read,
                 entries: self.entries,
                 stats: Box::new(stats),
+                listings: std::mem::take(&mut self.listings),
             });
         }
         self.dirs_read = 0;

@@ -66,23 +66,23 @@ pub(crate) trait Sightings {
     fn first_entry(&self, dev: u64, ino: u64) -> bool;
 }
 
-/// How an entry is counted.
+/// How an entry is counted. `counted`: its blocks count in the disk usage
+/// (false for an inode counted before, at another link).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Verdict {
-    /// `disk`: its disk usage, or 0 for an inode counted before.
     File {
-        disk: u64,
+        counted: bool,
     },
     /// A directory; not entered when on another filesystem under `-x`.
     Dir {
         enter: bool,
     },
     Symlink {
-        disk: u64,
+        counted: bool,
     },
     /// Sockets, FIFOs, devices.
     Other {
-        disk: u64,
+        counted: bool,
     },
     /// `-L`: a directory already entered through another path. Reached
     /// through a link, it counts as that link; otherwise as nothing.
@@ -99,16 +99,12 @@ pub(crate) fn classify(
     rules: &Rules,
     seen: &impl Sightings,
 ) -> Verdict {
-    let disk = || {
+    let counted = || {
         let shared_inode = facts.nlink > 1 || rules.follow_links;
-        if shared_inode && !seen.first_sighting(facts.dev, facts.ino) {
-            0
-        } else {
-            facts.allocated
-        }
+        !shared_inode || seen.first_sighting(facts.dev, facts.ino)
     };
     match facts.kind {
-        Kind::File => Verdict::File { disk: disk() },
+        Kind::File => Verdict::File { counted: counted() },
         Kind::Dir => {
             if rules.follow_links && !seen.first_entry(facts.dev, facts.ino) {
                 return Verdict::Revisited { through_link };
@@ -118,9 +114,9 @@ pub(crate) fn classify(
         }
         // A followed link's target that is itself a link: only `stat` sees
         // through it, so it is not a link to count.
-        Kind::Symlink if through_link => Verdict::Other { disk: disk() },
-        Kind::Symlink => Verdict::Symlink { disk: disk() },
-        Kind::Other => Verdict::Other { disk: disk() },
+        Kind::Symlink if through_link => Verdict::Other { counted: counted() },
+        Kind::Symlink => Verdict::Symlink { counted: counted() },
+        Kind::Other => Verdict::Other { counted: counted() },
     }
 }
 
@@ -128,24 +124,25 @@ impl Verdict {
     /// What the entry adds to its job's totals.
     pub(crate) fn totals(&self, facts: &Facts) -> Totals {
         let mut t = Totals::default();
+        let disk = |counted: bool| if counted { facts.allocated } else { 0 };
         match *self {
-            Verdict::File { disk } => {
+            Verdict::File { counted } => {
                 t.files = 1;
                 t.bytes = facts.size;
-                t.disk_bytes = disk;
+                t.disk_bytes = disk(counted);
             }
             Verdict::Dir { enter } => {
                 t.dirs = 1;
                 t.disk_bytes = facts.allocated;
                 t.skipped_dirs = u64::from(!enter);
             }
-            Verdict::Symlink { disk } => {
+            Verdict::Symlink { counted } => {
                 t.symlinks = 1;
-                t.disk_bytes = disk;
+                t.disk_bytes = disk(counted);
             }
-            Verdict::Other { disk } => {
+            Verdict::Other { counted } => {
                 t.other = 1;
-                t.disk_bytes = disk;
+                t.disk_bytes = disk(counted);
             }
             Verdict::Revisited { through_link } => t.symlinks = u64::from(through_link),
         }
@@ -197,7 +194,7 @@ mod tests {
     fn a_file_counts_its_size_and_its_blocks() {
         let f = facts(Kind::File, 1, 10);
         let verdict = classify(&f, false, &PLAIN, &Seen::default());
-        assert_eq!(verdict, Verdict::File { disk: 4096 });
+        assert_eq!(verdict, Verdict::File { counted: true });
         let t = verdict.totals(&f);
         assert_eq!((t.files, t.bytes, t.disk_bytes), (1, 1000, 4096));
     }
@@ -223,7 +220,7 @@ mod tests {
         assert!(seen.counted.borrow().is_empty());
         assert_eq!(
             classify(&f, false, &PLAIN, &seen),
-            Verdict::File { disk: 4096 }
+            Verdict::File { counted: true }
         );
     }
 
@@ -278,9 +275,12 @@ mod tests {
         let f = facts(Kind::File, 1, 40);
         assert_eq!(
             classify(&f, false, &rules, &seen),
-            Verdict::File { disk: 4096 }
+            Verdict::File { counted: true }
         );
-        assert_eq!(classify(&f, true, &rules, &seen), Verdict::File { disk: 0 });
+        assert_eq!(
+            classify(&f, true, &rules, &seen),
+            Verdict::File { counted: false }
+        );
     }
 
     #[test]

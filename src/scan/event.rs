@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::error::ScanError;
+use super::listing::Listing;
 use super::stats::JobStats;
-use super::tree::KeptTree;
 
 /// One submitted root. Ids start at 1 and are never reused within a scanner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -126,6 +126,10 @@ pub struct Progress {
     pub entries: u64,
     /// The files of this batch: largest, per extension, by size, by age.
     pub stats: Box<JobStats>,
+    /// The listings of the directories read in this batch (pieces of the
+    /// one being read), when the job keeps its tree: exactly the entries
+    /// `delta` counts.
+    pub listings: Vec<Listing>,
 }
 
 /// A batch of regular files found. Paths sent but not yet dropped by the
@@ -159,8 +163,6 @@ pub struct JobEnd {
     pub totals: Totals,
     pub elapsed: Duration,
     pub stats: Box<JobStats>,
-    /// The scanned tree, when the job was submitted to keep it.
-    pub tree: Option<Arc<KeptTree>>,
 }
 
 #[derive(Debug)]

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use super::classify::Sightings;
 use super::event::{JobEnd, JobId, JobState, Totals};
 use super::stats::JobStats;
-use super::tree::KeptTree;
 
 pub(crate) struct Job {
     pub(crate) id: JobId,
@@ -37,7 +36,10 @@ pub(crate) struct Job {
     stats: Mutex<JobStats>,
     /// `stats`' smallest kept large file: workers skip files below it.
     largest_floor: AtomicU64,
-    pub(crate) tree: Option<Arc<KeptTree>>,
+    /// Listings are sent for its tree.
+    keeps_tree: bool,
+    /// The next node id for a directory of its tree (the root is 0).
+    next_node: AtomicU32,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -48,11 +50,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Job {
     /// A job whose root directory is pending.
     pub(crate) fn new(id: JobId, root: Arc<Path>, keep_tree: bool) -> Job {
-        let tree = keep_tree.then(|| Arc::new(KeptTree::new(Arc::clone(&root))));
         Job {
             stats: Mutex::new(JobStats::default()),
             largest_floor: AtomicU64::new(0),
-            tree,
+            keeps_tree: keep_tree,
+            next_node: AtomicU32::new(1),
             id,
             root,
             pending_dirs: AtomicU64::new(1),
@@ -65,6 +67,15 @@ impl Job {
             counted_inodes: Mutex::new(HashSet::new()),
             entered_dirs: Mutex::new(HashSet::new()),
         }
+    }
+
+    pub(crate) fn keeps_tree(&self) -> bool {
+        self.keeps_tree
+    }
+
+    /// A node id for a directory about to be queued.
+    pub(crate) fn new_node(&self) -> u32 {
+        self.next_node.fetch_add(1, Ordering::Relaxed)
     }
 
     pub(crate) fn cancel(&self) {
@@ -140,7 +151,6 @@ impl Job {
             totals: *lock(&self.totals),
             elapsed: self.started.get().map_or(Duration::ZERO, Instant::elapsed),
             stats: Box::new(lock(&self.stats).clone()),
-            tree: self.tree.clone(),
         }
     }
 }

@@ -12,12 +12,12 @@ mod event;
 mod fault;
 mod filter;
 mod job;
+pub mod listing;
 mod outbox;
 mod pool;
 mod queue;
 mod stats;
 mod task;
-mod tree;
 mod visit;
 mod worker;
 
@@ -38,7 +38,6 @@ pub use stats::{
     EXTENSIONS_LISTED, EXTENSIONS_TRACKED, ExtKey, ExtMap, ExtTotals, HISTOGRAM_BUCKETS, JobStats,
     LARGEST_KEPT, LargeFile, bucket, bucket_limits, extension_of,
 };
-pub use tree::{DirNode, Entry, EntryKind, KeptTree, NOT_READ, RootInfo};
 
 use outbox::Outbox;
 use pool::Shared;
@@ -87,8 +86,8 @@ impl Default for Options {
 /// Choices for one submitted root.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct JobOptions {
-    /// Keep the scanned tree for an export (`JobEnd::tree`); costs about 60
-    /// bytes per entry, so only when asked.
+    /// Send each directory's listing (`Progress::listings`), for a consumer
+    /// that keeps the tree.
     pub keep_tree: bool,
 }
 

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::job::Job;
+use super::listing::{Base, NodeChain};
 
 pub(crate) struct Task {
     pub(crate) job: Arc<Job>,
@@ -14,23 +15,24 @@ pub(crate) struct Task {
     /// The directories from the root down to this one, kept only with `-L`
     /// so that a link back to an ancestor is reported as a loop.
     pub(crate) ancestry: Option<Arc<Ancestor>>,
-    /// Where its contents go in the kept tree (when the job keeps one), and
-    /// its device, from the parent's stat.
-    pub(crate) node: u32,
-    pub(crate) dev: u64,
+    /// Its node and its ancestors', when the job keeps its tree.
+    pub(crate) chain: Option<Arc<NodeChain>>,
+    /// Its device, inode and time, from the parent's stat (the root's are
+    /// read when it is opened).
+    pub(crate) base: Base,
 }
 
 impl Task {
     pub(crate) fn root(job: Arc<Job>) -> Task {
         let dir = Arc::clone(&job.root);
         Task {
+            chain: job.keeps_tree().then(NodeChain::root),
             job,
             dir,
             is_root: true,
             follow: true,
             ancestry: None,
-            node: 0,
-            dev: 0,
+            base: Base::default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Counting one entry of the directory being read: its stat, its verdict
 //! (`classify`), and what follows from it: the batch's totals and file
-//! statistics, its record in the kept tree, a task for a directory to enter.
+//! statistics, its place in the directory's listing (when the job keeps its
+//! tree), a task for a directory to enter.
 
 use std::ffi::{CStr, OsStr};
 use std::os::fd::OwnedFd;
@@ -15,9 +16,9 @@ use super::classify::{self, Facts, Kind, Rules, Verdict};
 use super::dir;
 use super::error::Cause;
 use super::job::Job;
+use super::listing::{Base, Entry, EntryKind, NO_NODE};
 use super::stats;
 use super::task::{Ancestor, Task};
-use super::tree::{Entry, EntryKind, NOT_READ};
 use super::worker::WorkerCtx;
 
 impl WorkerCtx {
@@ -32,14 +33,21 @@ impl WorkerCtx {
 
     /// Counts one entry of `task.dir`, and queues it if it is a directory.
     #[inline]
-    pub(super) fn visit(&mut self, task: &Task, ancestry: &Option<Arc<Ancestor>>, dir: &OwnedFd, name: &CStr) {
+    pub(super) fn visit(
+        &mut self,
+        task: &Task,
+        ancestry: &Option<Arc<Ancestor>>,
+        dir: &OwnedFd,
+        name: &CStr,
+    ) {
         let job = &task.job;
         self.batch.entries += 1;
         let options = &self.shared.options;
         if !options.exclude.is_empty() {
-            let name = OsStr::from_bytes(name.to_bytes());
+            let name_os = OsStr::from_bytes(name.to_bytes());
             let relative = task.dir.strip_prefix(&job.root).unwrap_or(Path::new(""));
-            if options.exclude.matches(name, &relative.join(name)) {
+            if options.exclude.matches(name_os, &relative.join(name_os)) {
+                self.record_bare(name, EntryKind::Excluded);
                 return;
             }
         }
@@ -48,7 +56,7 @@ impl WorkerCtx {
             // Gone since it was listed: there is nothing left to count.
             Err(Errno::NOENT) => return,
             Err(e) => {
-                self.record(name, Entry::new(EntryKind::Unreadable, 0, 0));
+                self.record_bare(name, EntryKind::Unreadable);
                 self.report(job, child_path(&task.dir, name), e.into());
                 return;
             }
@@ -57,7 +65,7 @@ impl WorkerCtx {
             self.follow(task, ancestry, dir, name, &facts);
         } else {
             let verdict = classify::classify(&facts, false, &self.rules(job), &**job);
-            self.count(task, ancestry, name, &facts, verdict, false);
+            self.count(task, ancestry, name, &facts, verdict, None);
         }
     }
 
@@ -75,24 +83,25 @@ impl WorkerCtx {
             Ok(stat) => {
                 let target = Facts::of(&stat);
                 let verdict = classify::classify(&target, true, &self.rules(job), &**job);
-                self.count(task, ancestry, name, &target, verdict, true);
+                self.count(task, ancestry, name, &target, verdict, Some(link));
             }
             // Dangling: the link is all there is.
             Err(Errno::NOENT) => {
                 let verdict = classify::classify(link, false, &self.rules(job), &**job);
-                self.count(task, ancestry, name, link, verdict, false);
+                self.count(task, ancestry, name, link, verdict, None);
             }
             Err(e) => {
                 self.batch.delta.symlinks += 1;
-                self.record_other(name, link);
+                self.record(name, link, EntryKind::Symlink, false, NO_NODE);
                 self.report(job, child_path(&task.dir, name), e.into());
             }
         }
     }
 
-    /// Adds a classified entry to the batch: its counts, its record in the
-    /// tree, and, for a directory to enter, a task (`through_link`: reached
-    /// through a followed link, it is opened through it).
+    /// Adds a classified entry to the batch: its counts, its listing, and,
+    /// for a directory to enter, a task. `link`: the followed link's own
+    /// stat, when `facts` are its target's (the directory is then opened
+    /// through the link).
     fn count(
         &mut self,
         task: &Task,
@@ -100,18 +109,33 @@ impl WorkerCtx {
         name: &CStr,
         facts: &Facts,
         verdict: Verdict,
-        through_link: bool,
+        link: Option<&Facts>,
     ) {
         self.batch.delta += verdict.totals(facts);
         match verdict {
-            Verdict::File { .. } => self.file_found(task, name, facts),
-            Verdict::Dir { enter } => {
-                self.dir_found(task, ancestry, name, facts, enter, through_link);
+            Verdict::File { counted } => {
+                self.record(name, facts, EntryKind::File, counted, NO_NODE);
+                self.file_found(task, name, facts);
             }
-            Verdict::Symlink { .. } | Verdict::Other { .. } => self.record_other(name, facts),
+            Verdict::Dir { enter: false } => {
+                self.record(name, facts, EntryKind::Dir, true, NO_NODE);
+            }
+            Verdict::Dir { enter: true } => self.dir_found(task, ancestry, name, facts, link),
+            Verdict::Symlink { counted } => {
+                self.record(name, facts, EntryKind::Symlink, counted, NO_NODE);
+            }
+            Verdict::Other { counted } => {
+                self.record(name, facts, EntryKind::Other, counted, NO_NODE);
+            }
             Verdict::Revisited { through_link } => {
-                if through_link {
-                    self.record(name, Entry::new(EntryKind::Other, 0, 0));
+                if let (true, Some(link)) = (through_link, link) {
+                    // Counted as the link it is, blocks not again.
+                    let zero = Facts {
+                        size: 0,
+                        allocated: 0,
+                        ..*link
+                    };
+                    self.record(name, &zero, EntryKind::Symlink, false, NO_NODE);
                 }
                 if Ancestor::contains(ancestry, facts.dev, facts.ino) {
                     self.report(&task.job, child_path(&task.dir, name), Cause::Loop);
@@ -131,13 +155,6 @@ impl WorkerCtx {
             batch.floor,
             || child_path(&task.dir, name),
         );
-        if batch.node.is_some() {
-            let entry = with_links(
-                Entry::new(EntryKind::File, facts.size, facts.allocated),
-                facts,
-            );
-            self.record(name, entry);
-        }
         if self.shared.options.list_files {
             self.batch.files.push(child_path(&task.dir, name));
             if self.batch.files.len() >= LIST_BATCH {
@@ -152,22 +169,17 @@ impl WorkerCtx {
         ancestry: &Option<Arc<Ancestor>>,
         name: &CStr,
         facts: &Facts,
-        enter: bool,
-        through_link: bool,
+        link: Option<&Facts>,
     ) {
         let job = &task.job;
-        let mut entry = Entry::new(EntryKind::Dir, facts.size, facts.allocated);
-        if !enter {
-            entry.other_fs = true;
-            self.record(name, entry);
-            return;
-        }
-        let node = match &job.tree {
-            Some(tree) => tree.allocate(),
-            None => NOT_READ,
+        let (node, chain) = match &task.chain {
+            Some(chain) => {
+                let node = job.new_node();
+                (node, Some(chain.child(node)))
+            }
+            None => (NO_NODE, None),
         };
-        entry.node = node;
-        self.record(name, entry);
+        self.record(name, facts, EntryKind::Dir, true, node);
         let ancestry = self.shared.options.follow_links.then(|| {
             Arc::new(Ancestor {
                 dev: facts.dev,
@@ -180,37 +192,62 @@ impl WorkerCtx {
             job: Arc::clone(job),
             dir: child_arc_path(&mut self.batch.path, &task.dir, name),
             is_root: false,
-            follow: through_link,
+            follow: link.is_some(),
             ancestry,
-            node,
-            dev: facts.dev,
+            chain,
+            base: Base {
+                dev: facts.dev,
+                ino: facts.ino,
+                mtime: facts.mtime,
+            },
         };
         self.shared.queue.push(&self.local, child);
     }
 
-    /// Adds an entry to the directory's node, when the job keeps its tree.
+    /// Lists an entry, when the job keeps its tree.
     #[inline]
-    fn record(&mut self, name: &CStr, entry: Entry) {
-        if let Some(node) = &mut self.batch.node {
-            node.push(name.to_bytes(), entry);
+    fn record(&mut self, name: &CStr, facts: &Facts, kind: EntryKind, counted: bool, node: u32) {
+        if let Some(listing) = &mut self.batch.listing {
+            listing.push(&Entry {
+                name: name.to_bytes(),
+                kind,
+                size: facts.size,
+                blocks: facts.allocated / 512,
+                mtime: facts.mtime,
+                ino: facts.ino,
+                dev: facts.dev,
+                // A directory's links are its subdirectories, not hard links.
+                nlink: if kind == EntryKind::Dir {
+                    1
+                } else {
+                    facts.nlink
+                },
+                node,
+                counted,
+                other_fs: kind == EntryKind::Dir && node == NO_NODE,
+            });
         }
     }
 
-    fn record_other(&mut self, name: &CStr, facts: &Facts) {
-        if self.batch.node.is_some() {
-            let entry = Entry::new(EntryKind::Other, facts.size, facts.allocated);
-            self.record(name, with_links(entry, facts));
+    /// Lists an entry known by its name only (unreadable, or excluded).
+    fn record_bare(&mut self, name: &CStr, kind: EntryKind) {
+        if let Some(listing) = &mut self.batch.listing {
+            let base = listing.base;
+            listing.push(&Entry {
+                name: name.to_bytes(),
+                kind,
+                size: 0,
+                blocks: 0,
+                mtime: base.mtime,
+                ino: base.ino,
+                dev: base.dev,
+                nlink: 1,
+                node: NO_NODE,
+                counted: false,
+                other_fs: false,
+            });
         }
     }
-}
-
-/// The inode and link count, which an export needs to count hard links once.
-fn with_links(mut entry: Entry, facts: &Facts) -> Entry {
-    if facts.nlink > 1 {
-        entry.ino = facts.ino;
-        entry.nlink = u32::try_from(facts.nlink).unwrap_or(u32::MAX);
-    }
-    entry
 }
 
 fn child_path(dir: &Path, name: &CStr) -> PathBuf {

@@ -18,9 +18,9 @@ use super::dir::{self, EntryBuffer};
 use super::error::Cause;
 use super::event::WorkerId;
 use super::job::Job;
+use super::listing::{Base, ListingEnd, OwnSize};
 use super::pool::{Control, Shared, Step};
 use super::task::{Ancestor, Task};
-use super::tree::{DirNode, RootInfo};
 
 /// The clock is read once per this many entries (and once per directory).
 const CLOCK_EVERY: u64 = 64;
@@ -93,10 +93,11 @@ impl Worker {
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| self.scan_dir(task)));
         let ctx = &mut self.ctx;
         if let Err(payload) = outcome {
-            // The directory's partial contents are dropped with it.
-            ctx.batch.node = None;
+            // What was counted before the panic stays counted, and listed:
+            // the directory is incomplete, with one error more.
             let message = panic_message(payload.as_ref());
             ctx.report(&job, dir.to_path_buf(), Cause::WorkerPanic(message.clone()));
+            ctx.batch.end_listing(ListingEnd::Incomplete);
             ctx.shared
                 .outbox
                 .worker_panicked(ctx.id, job.id, dir, message);
@@ -125,16 +126,17 @@ impl Worker {
         }
         ctx.cell.scanning(job.id, &task.dir);
         ctx.batch.dir = Some(Arc::clone(&task.dir));
+        if let Some(chain) = &task.chain {
+            ctx.batch.start_listing(Arc::clone(chain), task.base);
+        }
         #[cfg(feature = "fault-injection")]
         super::fault::maybe_panic_in(&ctx.shared.options, &task.dir);
-        if job.tree.is_some() {
-            ctx.batch.node = Some(DirNode::new(task.dev));
-        }
         let complete = self.read_dir(&task);
-        if let (Some(tree), Some(mut node)) = (&job.tree, self.ctx.batch.node.take()) {
-            node.read_error |= !complete;
-            tree.store(task.node, node);
-        }
+        self.ctx.batch.end_listing(if complete {
+            ListingEnd::Complete
+        } else {
+            ListingEnd::Incomplete
+        });
     }
 
     /// Opens and lists `task.dir`, counting every entry; false when the
@@ -209,15 +211,18 @@ impl WorkerCtx {
         };
         job.set_root_dev(facts.dev);
         self.batch.delta.disk_bytes += facts.allocated;
-        if let Some(tree) = &job.tree {
-            tree.set_root(RootInfo {
-                asize: facts.size,
-                dsize: facts.allocated,
+        if let Some(listing) = &mut self.batch.listing {
+            // The root's own blocks: no parent lists them.
+            listing.base = Base {
                 dev: facts.dev,
+                ino: facts.ino,
+                mtime: facts.mtime,
+            };
+            listing.sums.disk += facts.allocated;
+            listing.root_size = Some(OwnSize {
+                size: facts.size,
+                blocks: facts.allocated / 512,
             });
-            if let Some(node) = &mut self.batch.node {
-                node.dev = facts.dev;
-            }
         }
         if !self.shared.options.follow_links {
             return Some(None);
@@ -254,6 +259,9 @@ impl WorkerCtx {
     /// Counts an error and sends it with its path at once.
     pub(super) fn report(&mut self, job: &Job, path: PathBuf, cause: Cause) {
         self.batch.delta.errors += 1;
+        if let Some(listing) = &mut self.batch.listing {
+            listing.sums.errors += 1;
+        }
         self.shared.outbox.error(job.id, path, cause);
     }
 }

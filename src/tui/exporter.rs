@@ -10,7 +10,8 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use super::app::Msg;
 use crate::report::ncdu;
-use crate::scan::{JobId, KeptTree};
+use crate::scan::JobId;
+use crate::tree::{JobTree, Node};
 
 pub struct Exporter {
     sender: Sender<Msg>,
@@ -30,14 +31,22 @@ impl Default for Exporter {
 }
 
 impl Exporter {
-    pub fn start(&mut self, job: JobId, tree: Arc<KeptTree>, path: PathBuf, overwrite: bool) {
+    pub fn start(
+        &mut self,
+        job: JobId,
+        tree: Arc<JobTree>,
+        node: Node,
+        path: PathBuf,
+        overwrite: bool,
+    ) {
         let sender = self.sender.clone();
         let spawned = std::thread::Builder::new()
             .name("dirdash-export".into())
             .spawn({
                 let path = path.clone();
                 move || {
-                    let result = ncdu::write(&tree, &path, overwrite).map_err(|e| e.to_string());
+                    let result =
+                        ncdu::write(&tree, node, &path, overwrite).map_err(|e| e.to_string());
                     let _ = sender.send(Msg::Exported { job, path, result });
                 }
             });

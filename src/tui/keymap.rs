@@ -11,6 +11,8 @@ pub enum Context {
     /// On every screen, unless an overlay takes the keys.
     Screens,
     Dashboard,
+    /// One job's tree.
+    Browser,
     /// One job's statistics.
     Detail,
     /// Every recent error.
@@ -28,6 +30,7 @@ impl Context {
         match self {
             Context::Screens => "Everywhere",
             Context::Dashboard => "Dashboard",
+            Context::Browser => "Browser",
             Context::Detail => "Job statistics",
             Context::Errors => "Error list",
             Context::Help => "Help",
@@ -38,7 +41,10 @@ impl Context {
 
     /// Whether the `Screens` keys work here too.
     fn has_screen_keys(self) -> bool {
-        matches!(self, Context::Dashboard | Context::Detail | Context::Errors)
+        matches!(
+            self,
+            Context::Dashboard | Context::Browser | Context::Detail | Context::Errors
+        )
     }
 }
 
@@ -58,6 +64,16 @@ pub enum Command {
     Last,
     Open,
     Back,
+    /// The browser: up to the parent directory.
+    Parent,
+    /// Between a job's tree and its statistics.
+    Switch,
+    SortBySize,
+    SortByCount,
+    SortByName,
+    SortByMtime,
+    ToggleApparent,
+    Filter,
     CancelJob,
     Export,
     PauseResume,
@@ -110,14 +126,13 @@ impl Key {
     }
 }
 
-/// What the footer says of a binding: its keys, short, and a word; `on`
-/// replaces `label` while the state it names holds (`pause` becomes
-/// `resume` while paused).
+/// What the footer says of a binding: its keys, short, and a word. A
+/// binding whose meaning follows a state has a word per state, chosen by
+/// the footer (`pause`, then `resume` while paused).
 #[derive(Clone, Copy, Debug)]
 pub struct Footer {
     pub keys: &'static str,
-    pub label: &'static str,
-    pub on: Option<&'static str>,
+    pub labels: &'static [&'static str],
     /// Lower stays longer when the footer is short of room.
     pub priority: u8,
 }
@@ -132,11 +147,14 @@ pub struct Binding {
     pub help: &'static str,
 }
 
-const fn footer(keys: &'static str, label: &'static str, priority: u8) -> Option<Footer> {
+const fn footer(
+    keys: &'static str,
+    labels: &'static [&'static str],
+    priority: u8,
+) -> Option<Footer> {
     Some(Footer {
         keys,
-        label,
-        on: None,
+        labels,
         priority,
     })
 }
@@ -170,66 +188,97 @@ macro_rules! bindings {
 }
 
 pub static KEYMAP: &[Binding] = bindings![
-    X::Dashboard, &[Key::Char('a')], C::AddDirectory, footer("a", "add", 0),
+    X::Dashboard, &[Key::Char('a')], C::AddDirectory, footer("a", &["add"], 0),
         "add a directory (Tab completes, a second Tab lists)";
-    X::Dashboard, UP, C::Up, footer("↑↓", "select", 3), "select a job";
+    X::Dashboard, UP, C::Up, footer("↑↓", &["select"], 3), "select a job";
     X::Dashboard, DOWN, C::Down, None, "select a job";
     X::Dashboard, &[Key::Code(K::PageUp)], C::PageUp, None, "ten jobs up / down";
     X::Dashboard, &[Key::Code(K::PageDown)], C::PageDown, None, "ten jobs up / down";
     X::Dashboard, FIRST, C::First, None, "the first / last job";
     X::Dashboard, LAST, C::Last, None, "the first / last job";
-    X::Dashboard, &[Key::Code(K::Enter)], C::Open, footer("Enter", "detail", 2),
-        "open the selected job (Esc goes back)";
-    X::Dashboard, &[Key::Char('x')], C::CancelJob, footer("x", "cancel", 4),
+    X::Dashboard, &[Key::Code(K::Enter)], C::Open, footer("Enter", &["open"], 2),
+        "open the selected job's tree (Esc goes back)";
+    X::Dashboard, &[Key::Char('x')], C::CancelJob, footer("x", &["cancel"], 4),
         "cancel the selected job (the others go on)";
-    X::Dashboard, &[Key::Char('e')], C::Export, footer("e", "export", 5),
+    X::Dashboard, &[Key::Char('e')], C::Export, footer("e", &["export"], 5),
         "export the selected job for ncdu -f / gdu -f";
     X::Dashboard, &[Key::Char('p')], C::PauseResume,
-        Some(Footer { keys: "p", label: "pause", on: Some("resume"), priority: 6 }),
+        footer("p", &["pause", "resume"], 6),
         "pause / resume every worker";
-    X::Dashboard, &[Key::Char('+'), Key::Char('=')], C::AddWorker, footer("+-", "workers", 7),
+    X::Dashboard, &[Key::Char('+'), Key::Char('=')], C::AddWorker, footer("+-", &["workers"], 7),
         "add / remove a worker";
     X::Dashboard, &[Key::Char('-')], C::RemoveWorker, None, "add / remove a worker";
-    X::Dashboard, &[Key::Char('l')], C::ShowErrors, footer("l", "errors", 8),
+    X::Dashboard, &[Key::Char('l')], C::ShowErrors, footer("l", &["errors"], 8),
         "every recent error, with its path";
 
-    X::Detail, BACK, C::Back, footer("Esc", "back", 0), "back to the dashboard";
-    X::Detail, UP, C::Up, footer("↑↓", "scroll errors", 2), "scroll the job's errors";
-    X::Detail, DOWN, C::Down, None, "scroll the job's errors";
-    X::Detail, &[Key::Code(K::PageUp)], C::PageUp, None, "ten errors up / down";
-    X::Detail, &[Key::Code(K::PageDown)], C::PageDown, None, "ten errors up / down";
+    X::Browser, UP, C::Up, footer("↑↓", &["select"], 4), "select an entry";
+    X::Browser, DOWN, C::Down, None, "select an entry";
+    X::Browser, &[Key::Code(K::PageUp)], C::PageUp, None, "a page up / down";
+    X::Browser, &[Key::Code(K::PageDown)], C::PageDown, None, "a page up / down";
+    X::Browser, &[Key::Code(K::Home), Key::Char('g')], C::First, None, "the first / last entry";
+    X::Browser, &[Key::Code(K::End), Key::Char('G')], C::Last, None, "the first / last entry";
+    X::Browser, &[Key::Code(K::Enter), Key::Code(K::Right), Key::Char('l')], C::Open,
+        footer("Enter", &["open"], 2), "into the selected directory";
+    X::Browser, &[Key::Code(K::Left), Key::Char('h'), Key::Code(K::Backspace)], C::Parent,
+        footer("←", &["up"], 3), "up to the parent directory (the one left stays selected)";
+    X::Browser, &[Key::Char('s')], C::SortBySize, footer("s C n M", &["sort"], 6),
+        "sort by size, largest first (again: smallest first)";
+    X::Browser, &[Key::Char('C')], C::SortByCount, None, "sort by items below, most first (again: fewest)";
+    X::Browser, &[Key::Char('n')], C::SortByName, None, "sort by name (again: from z)";
+    X::Browser, &[Key::Char('M')], C::SortByMtime, None,
+        "sort by modification time, newest first (again: oldest)";
+    X::Browser, &[Key::Char('a')], C::ToggleApparent,
+        footer("a", &["apparent", "disk"], 7),
+        "show apparent sizes instead of disk usage (again: disk usage)";
+    X::Browser, &[Key::Char('/')], C::Filter, footer("/", &["filter"], 5),
+        "show only the names holding a text (Enter keeps it, Esc clears it)";
+    X::Browser, &[Key::Code(K::Tab)], C::Switch, footer("Tab", &["stats"], 8),
+        "the job's statistics: totals, largest files, extensions, sizes, errors";
+    X::Browser, &[Key::Char('e')], C::Export, footer("e", &["export"], 9),
+        "export the directory shown for ncdu -f / gdu -f";
+    X::Browser, &[Key::Code(K::Esc)], C::Back, footer("Esc", &["back"], 0), "back to the dashboard";
+
+    X::Detail, BACK, C::Back, footer("Esc", &["back"], 0), "back to the dashboard";
+    X::Detail, UP, C::Up, footer("↑↓", &["select file"], 2), "select one of the largest files";
+    X::Detail, DOWN, C::Down, None, "select one of the largest files";
+    X::Detail, &[Key::Code(K::Enter)], C::Open, footer("Enter", &["show it"], 3),
+        "show the selected file in the browser";
+    X::Detail, &[Key::Code(K::PageUp)], C::PageUp, footer("PgUp PgDn", &["errors"], 5),
+        "scroll the job's errors";
+    X::Detail, &[Key::Code(K::PageDown)], C::PageDown, None, "scroll the job's errors";
     X::Detail, FIRST, C::First, None, "the first / last error";
     X::Detail, LAST, C::Last, None, "the first / last error";
-    X::Detail, &[Key::Char('x')], C::CancelJob, footer("x", "cancel", 3), "cancel this job";
-    X::Detail, &[Key::Char('e')], C::Export, footer("e", "export", 1),
+    X::Detail, &[Key::Code(K::Tab)], C::Switch, footer("Tab", &["tree"], 4), "the job's tree (the browser)";
+    X::Detail, &[Key::Char('x')], C::CancelJob, footer("x", &["cancel"], 6), "cancel this job";
+    X::Detail, &[Key::Char('e')], C::Export, footer("e", &["export"], 1),
         "export this job for ncdu -f / gdu -f";
 
-    X::Errors, BACK, C::Back, footer("Esc", "back", 0), "back to the dashboard";
-    X::Errors, UP, C::Up, footer("↑↓ PgUp PgDn", "scroll", 1), "scroll";
+    X::Errors, BACK, C::Back, footer("Esc", &["back"], 0), "back to the dashboard";
+    X::Errors, UP, C::Up, footer("↑↓ PgUp PgDn", &["scroll"], 1), "scroll";
     X::Errors, DOWN, C::Down, None, "scroll";
     X::Errors, &[Key::Code(K::PageUp)], C::PageUp, None, "ten errors up / down";
     X::Errors, &[Key::Code(K::PageDown)], C::PageDown, None, "ten errors up / down";
     X::Errors, FIRST, C::First, None, "the oldest / newest error";
     X::Errors, LAST, C::Last, None, "the oldest / newest error";
 
-    X::Screens, &[Key::Char('?')], C::Help, footer("?", "help", 1), "the keys of this screen";
-    X::Screens, &[Key::Char('q'), Key::Ctrl('c')], C::Quit, footer("q", "quit", 0),
+    X::Screens, &[Key::Char('?')], C::Help, footer("?", &["help"], 1), "the keys of this screen";
+    X::Screens, &[Key::Char('q'), Key::Ctrl('c')], C::Quit, footer("q", &["quit"], 0),
         "stop: join the workers, print the summary; again while stopping: exit at once";
 
     X::Help, &[Key::Code(K::Esc), Key::Char('?'), Key::Code(K::Enter)], C::CloseHelp,
-        footer("Esc", "close help", 0), "close the help";
-    X::Help, &[Key::Char('q'), Key::Ctrl('c')], C::Quit, footer("q", "quit", 0), "stop and quit";
+        footer("Esc", &["close help"], 0), "close the help";
+    X::Help, &[Key::Char('q'), Key::Ctrl('c')], C::Quit, footer("q", &["quit"], 0), "stop and quit";
 
-    X::Prompt, &[Key::Code(K::Enter)], C::Submit,
-        Some(Footer { keys: "Enter", label: "add", on: Some("write"), priority: 0 }),
-        "scan the directory typed (or write the export to the file typed); bad input is explained and kept for correction";
-    X::Prompt, &[Key::Code(K::Tab)], C::Complete, footer("Tab", "complete", 1),
+    X::Prompt, &[Key::Code(K::Enter)], C::Submit, footer("Enter", &["add", "write", "keep"], 0),
+        "scan the directory typed, write the export to the file typed, or keep the filter; bad input is explained and kept for correction";
+    X::Prompt, &[Key::Code(K::Tab)], C::Complete, footer("Tab", &["complete"], 1),
         "complete a directory name; a second Tab lists the candidates";
-    X::Prompt, &[Key::Code(K::Esc)], C::ClosePrompt, footer("Esc", "close", 0), "close the prompt";
-    X::Prompt, &[Key::Ctrl('c')], C::Quit, footer("Ctrl-C", "quit", 2), "stop and quit";
+    X::Prompt, &[Key::Code(K::Esc)], C::ClosePrompt, footer("Esc", &["close"], 0),
+        "close the prompt (a filter is cleared)";
+    X::Prompt, &[Key::Ctrl('c')], C::Quit, footer("Ctrl-C", &["quit"], 2), "stop and quit";
 
     X::Stopping, &[Key::Char('q'), Key::Ctrl('c')], C::Quit,
-        footer("q", "again: exit now without waiting", 0),
+        footer("q", &["again: exit now without waiting"], 0),
         "exit at once, without waiting for workers stuck in the kernel";
 ];
 
@@ -260,8 +309,9 @@ pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// The contexts in the order the README documents them.
-pub const DOCUMENTED: [Context; 5] = [
+pub const DOCUMENTED: [Context; 6] = [
     Context::Dashboard,
+    Context::Browser,
     Context::Detail,
     Context::Errors,
     Context::Screens,
@@ -322,6 +372,25 @@ mod tests {
         assert_eq!(command(Context::Prompt, &ctrl_c), Some(Command::Quit));
         assert_eq!(command(Context::Dashboard, &ctrl_c), Some(Command::Quit));
         assert_eq!(command(Context::Stopping, &press(KeyCode::Char('a'))), None);
+    }
+
+    #[test]
+    fn every_context_can_quit_and_every_screen_has_help() {
+        for context in [
+            Context::Dashboard,
+            Context::Browser,
+            Context::Detail,
+            Context::Errors,
+            Context::Help,
+            Context::Prompt,
+            Context::Stopping,
+        ] {
+            let commands: Vec<Command> = bindings(context).map(|b| b.command).collect();
+            assert!(commands.contains(&Command::Quit), "{context:?}");
+            if context.has_screen_keys() {
+                assert!(commands.contains(&Command::Help), "{context:?}");
+            }
+        }
     }
 
     #[test]

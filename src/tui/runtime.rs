@@ -22,8 +22,9 @@ use super::paths;
 use super::terminal::{self, TerminalGuard};
 use super::theme::Theme;
 use crate::scan::{self, JobId, JobOptions, Options};
-use crate::session::{self, Destination, Format, Outcome, Session};
+use crate::session::{self, Destination, Format, Outcome, Session, Summary};
 use crate::signals::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
+use crate::tree::Node;
 
 /// At most this often a frame is drawn (~30 per second).
 const FRAME: Duration = Duration::from_millis(33);
@@ -38,6 +39,8 @@ pub struct Config {
     /// `--export FILE`: for the root given, or the first one added.
     pub export: Option<PathBuf>,
     pub force: bool,
+    /// Jobs keep their tree (`--no-tree` says no).
+    pub keep_trees: bool,
     /// Fault injection: pressing this key panics the UI thread.
     #[cfg(feature = "fault-injection")]
     pub panic_on_key: Option<char>,
@@ -57,8 +60,11 @@ pub fn run(options: Options, config: Config) -> i32 {
     terminal::install_panic_hook();
     let exports = Exports::new(config.force, config.export.as_deref().map(scan::absolute));
     let mut app = App::new(threads, Instant::now(), Theme::from_env()).with_exports(exports);
+    if !config.keep_trees {
+        app = app.without_trees();
+    }
     for root in &config.roots {
-        let keep_tree = app.exports().next_keeps_tree();
+        let keep_tree = app.next_keeps_tree();
         if let Performed::Reply(msg) = submit(&session, scan::absolute(root), keep_tree) {
             update(&mut app, msg);
         }
@@ -90,10 +96,11 @@ pub fn run(options: Options, config: Config) -> i32 {
             if ending == Ending::Joined
                 && let Action::WriteExport {
                     job,
+                    node,
                     path,
                     overwrite,
                 } = action
-                && let Some(failed) = start_export(&app, &mut exporter, job, path, overwrite)
+                && let Some(failed) = start_export(&app, &mut exporter, job, node, path, overwrite)
             {
                 update(&mut app, failed);
             }
@@ -120,7 +127,11 @@ pub fn run(options: Options, config: Config) -> i32 {
     } else {
         Format::Table
     };
-    session::print_summary(app.tally(), app.threads(), format, Destination::Stdout);
+    let summary = Summary {
+        format,
+        depth: None,
+    };
+    session::print_summary(app.tally(), app.threads(), summary, Destination::Stdout);
     Outcome {
         signal: app.stop_signal(),
         scan_failed: app.tally().has_errors(),
@@ -296,9 +307,10 @@ fn perform(
         }
         Action::WriteExport {
             job,
+            node,
             path,
             overwrite,
-        } => match start_export(app, exporter, job, path, overwrite) {
+        } => match start_export(app, exporter, job, node, path, overwrite) {
             Some(failed) => Performed::Reply(failed),
             None => Performed::Done,
         },
@@ -331,12 +343,13 @@ fn start_export(
     app: &App,
     exporter: &mut Exporter,
     job: JobId,
+    node: Node,
     path: PathBuf,
     overwrite: bool,
 ) -> Option<Msg> {
     match app.tally().job(job).and_then(|j| j.tree.clone()) {
         Some(tree) => {
-            exporter.start(job, tree, path, overwrite);
+            exporter.start(job, tree, node, path, overwrite);
             None
         }
         None => Some(Msg::Exported {
@@ -352,6 +365,7 @@ fn message_of(event: Event) -> Option<Msg> {
         return Some(Msg::Key(key));
     }
     match event {
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(..) => Some(Msg::Resize),
         _ => None,

@@ -4,9 +4,11 @@
 
 #![allow(dead_code)]
 
+pub mod listings;
 pub mod ncdu_json;
 pub mod nobody;
 pub mod oracle;
+pub mod pty;
 pub mod treegen;
 
 use std::collections::HashMap;
@@ -223,4 +225,54 @@ pub fn ncdu_reexport(file: &Path, out: &Path) -> Vec<u8> {
         String::from_utf8_lossy(&run.stderr)
     );
     std::fs::read(out).expect("ncdu wrote its re-export")
+}
+
+/// Scans `root` keeping its tree; the tally checked after every event:
+/// the tree's root holds exactly the job's totals.
+pub fn scan_tree(options: Options, root: &Path) -> (dirdash::report::Tally, JobId) {
+    let (mut scanner, events) = Scanner::new(options).expect("start scanner");
+    let job = scanner
+        .submit_with(root, dirdash::scan::JobOptions { keep_tree: true })
+        .expect("submit");
+    let mut tally = dirdash::report::Tally::new(Instant::now());
+    tally.submitted(job, Arc::from(root), true);
+    let deadline = Instant::now() + HANG;
+    while !tally.all_finished() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let event = events.recv_timeout(left).expect("the scan finishes");
+        tally.apply(&event);
+        assert_root_is_the_totals(&tally, job);
+    }
+    scanner.shutdown();
+    for event in events.try_iter() {
+        tally.apply(&event);
+    }
+    (tally, job)
+}
+
+/// The invariant of the kept tree: its root's sums are the job's totals.
+pub fn assert_root_is_the_totals(tally: &dirdash::report::Tally, job: JobId) {
+    let record = tally.job(job).expect("the job");
+    let tree = record.tree.as_ref().expect("a kept tree");
+    let sums = tree.root().sums();
+    let t = &record.totals;
+    assert_eq!(
+        (
+            sums.files,
+            sums.dirs,
+            sums.entries,
+            sums.bytes,
+            sums.disk,
+            sums.errors
+        ),
+        (
+            t.files,
+            t.dirs,
+            t.entries(),
+            t.bytes,
+            t.disk_bytes,
+            t.errors
+        ),
+        "the tree's root and the job's totals"
+    );
 }

@@ -3,7 +3,7 @@
 //! its scan, being written, written, failed). A job that kept no tree is
 //! scanned again, keeping it, and the export follows that job.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::Action;
@@ -11,10 +11,13 @@ use super::prompt::{Prompt, Purpose};
 use crate::report::ncdu::TargetError;
 use crate::report::{JobRecord, text};
 use crate::scan::{JobEnd, JobId};
+use crate::tree::{Node, ROOT};
 
 /// Where an export of a job stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Export {
+    /// The directory exported: the root, or the one browsed.
+    pub node: Node,
     pub path: PathBuf,
     pub overwrite: bool,
     pub state: ExportState,
@@ -35,7 +38,6 @@ pub struct Exports {
     /// The export of the next job submitted: `--export FILE` given without
     /// a DIR, or the rescan of a job that kept no tree.
     next: Option<(PathBuf, bool)>,
-    keeping_tree: HashSet<JobId>,
     /// `--force`: exports replace files without asking.
     force: bool,
 }
@@ -73,11 +75,11 @@ impl Exports {
         if !keep_tree {
             return;
         }
-        self.keeping_tree.insert(id);
         if let Some((path, overwrite)) = self.next.take() {
             self.by_job.insert(
                 id,
                 Export {
+                    node: ROOT,
                     path,
                     overwrite,
                     state: ExportState::Waiting,
@@ -86,15 +88,21 @@ impl Exports {
         }
     }
 
-    /// The prompt for an export of `job`, with a file name to edit.
-    pub(super) fn ask(&self, job: &JobRecord) -> Prompt {
-        let name = job
-            .root
+    /// The prompt for an export of `job`'s directory `node`, with a file
+    /// name to edit.
+    pub(super) fn ask(&self, job: &JobRecord, node: Node) -> Prompt {
+        let path = match &job.tree {
+            Some(tree) if node != ROOT => tree.path_of(node),
+            _ => None,
+        }
+        .unwrap_or_else(|| job.root.to_path_buf());
+        let name = path
             .file_name()
             .map_or_else(|| "root".to_owned(), |n| n.to_string_lossy().into_owned());
         Prompt::new(
             Purpose::Export {
                 job: job.id,
+                node,
                 replace: None,
             },
             format!("{name}.ncdu.json"),
@@ -130,15 +138,29 @@ impl Exports {
         }
     }
 
-    /// Starts the export of `job` to `path`: now if its tree is complete,
-    /// when it ends if it is keeping one, else by scanning it again.
-    pub(super) fn start(&mut self, job: &JobRecord, path: PathBuf, overwrite: bool) -> Vec<Action> {
+    /// Starts the export of `job`'s directory `node` to `path`: once the
+    /// job ended, or when it ends; a job that kept no tree is scanned again,
+    /// keeping it.
+    pub(super) fn start(
+        &mut self,
+        job: &JobRecord,
+        node: Node,
+        path: PathBuf,
+        overwrite: bool,
+    ) -> Vec<Action> {
         let waiting = Export {
+            node,
             path: path.clone(),
             overwrite,
             state: ExportState::Waiting,
         };
         if job.tree.is_some() {
+            // A tree is written once its job ended: its directories are all
+            // read (or known unread) by then.
+            if !job.state.is_finished() {
+                self.by_job.insert(job.id, waiting);
+                return Vec::new();
+            }
             self.by_job.insert(
                 job.id,
                 Export {
@@ -148,13 +170,10 @@ impl Exports {
             );
             return vec![Action::WriteExport {
                 job: job.id,
+                node,
                 path,
                 overwrite,
             }];
-        }
-        if self.keeping_tree.contains(&job.id) && !job.state.is_finished() {
-            self.by_job.insert(job.id, waiting);
-            return Vec::new();
         }
         // The tree was not kept: scan the root again, keeping it this time.
         self.next = Some((path, overwrite));
@@ -167,10 +186,11 @@ impl Exports {
     /// A job ended: its export, if one waits for it, can be written.
     pub(super) fn job_finished(&mut self, end: &JobEnd) -> Vec<Action> {
         match self.by_job.get_mut(&end.job) {
-            Some(export) if export.state == ExportState::Waiting && end.tree.is_some() => {
+            Some(export) if export.state == ExportState::Waiting => {
                 export.state = ExportState::Writing;
                 vec![Action::WriteExport {
                     job: end.job,
+                    node: export.node,
                     path: export.path.clone(),
                     overwrite: export.overwrite,
                 }]

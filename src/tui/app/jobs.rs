@@ -59,8 +59,8 @@ impl Jobs {
             .any(|j| &*j.root == root && !j.state.is_finished())
     }
 
-    pub(super) fn submitted(&mut self, id: JobId, root: Arc<Path>) {
-        self.tally.submitted(id, root);
+    pub(super) fn submitted(&mut self, id: JobId, root: Arc<Path>, keep_tree: bool) {
+        self.tally.submitted(id, root, keep_tree);
     }
 
     pub(super) fn apply(&mut self, event: &ScanEvent) {

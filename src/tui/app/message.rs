@@ -5,16 +5,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::report::ncdu::TargetError;
 use crate::scan::{JobId, ScanEvent, WorkerStatus};
 use crate::session::Ending;
+use crate::tree::Node;
 
 /// Inputs to `update`.
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    Mouse(MouseEvent),
     Paste(String),
     Resize,
     Scan(ScanEvent),
@@ -73,6 +75,8 @@ pub enum Action {
     /// with `overwrite`) and answer `Exported`.
     WriteExport {
         job: JobId,
+        /// The directory exported: the root, or the one browsed.
+        node: Node,
         path: PathBuf,
         overwrite: bool,
     },

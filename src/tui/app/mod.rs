@@ -7,6 +7,8 @@
 //! (`exports`), the prompt with what it asks for (`prompt`); one `Overlay`
 //! says what has the keys, and the keymap says what a key does there.
 
+mod browse;
+mod browser;
 mod exports;
 mod jobs;
 mod message;
@@ -21,6 +23,7 @@ use super::theme::Theme;
 use crate::report::Tally;
 use crate::scan::{JobId, WorkerState, WorkerStatus};
 pub use crate::session::Ending;
+pub use browser::{Browser, Click, Drawn};
 pub use exports::{Export, ExportState, Exports};
 pub use jobs::Jobs;
 pub use message::{Action, Msg};
@@ -37,6 +40,8 @@ pub(crate) const PAGE: usize = 10;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     Dashboard,
+    /// One job's tree.
+    Browser(JobId),
     /// One job's totals and errors.
     Detail(JobId),
     /// Every recent error.
@@ -68,6 +73,10 @@ pub struct Notice {
 pub struct App {
     jobs: Jobs,
     exports: Exports,
+    /// The browser of the job last browsed.
+    browser: Option<Browser>,
+    /// Jobs keep their tree (`--no-tree` turns it off).
+    keep_trees: bool,
     screen: Screen,
     overlay: Overlay,
     /// Workers the pool runs (the target; retiring ones may linger).
@@ -78,6 +87,8 @@ pub struct App {
     stop_signal: Option<i32>,
     /// First line shown of the error list (and of a job's errors).
     scroll: usize,
+    /// The large file selected in a job's statistics.
+    largest: usize,
     notice: Option<Notice>,
     rates: Rates,
     now: Instant,
@@ -91,6 +102,8 @@ impl App {
         App {
             jobs: Jobs::new(started),
             exports: Exports::default(),
+            browser: None,
+            keep_trees: true,
             screen: Screen::Dashboard,
             overlay: Overlay::None,
             threads,
@@ -98,6 +111,7 @@ impl App {
             paused: false,
             stop_signal: None,
             scroll: 0,
+            largest: 0,
             notice: None,
             rates: Rates::default(),
             now: started,
@@ -110,6 +124,17 @@ impl App {
     pub fn with_exports(mut self, exports: Exports) -> App {
         self.exports = exports;
         self
+    }
+
+    /// `--no-tree`: jobs keep no tree (exports still do).
+    pub fn without_trees(mut self) -> App {
+        self.keep_trees = false;
+        self
+    }
+
+    /// Whether the next job submitted keeps its tree.
+    pub fn next_keeps_tree(&self) -> bool {
+        self.keep_trees || self.exports.next_keeps_tree()
     }
 
     // ---- what the view and the runtime read ---------------------------------
@@ -169,6 +194,20 @@ impl App {
         self.scroll
     }
 
+    /// The large file selected in a job's statistics.
+    pub fn largest_selected(&self) -> usize {
+        self.largest
+    }
+
+    pub fn browser(&self) -> Option<&Browser> {
+        self.browser.as_ref()
+    }
+
+    /// Whether `--no-tree` turned the trees off.
+    pub fn keeps_trees(&self) -> bool {
+        self.keep_trees
+    }
+
     pub fn notice(&self) -> Option<&Notice> {
         self.notice.as_ref()
     }
@@ -208,6 +247,7 @@ impl App {
             Overlay::Prompt(_) => Context::Prompt,
             Overlay::None => match self.screen {
                 Screen::Dashboard => Context::Dashboard,
+                Screen::Browser(_) => Context::Browser,
                 Screen::Detail(_) => Context::Detail,
                 Screen::Errors => Context::Errors,
             },
@@ -286,5 +326,6 @@ impl App {
     fn show(&mut self, screen: Screen) {
         self.screen = screen;
         self.scroll = 0;
+        self.largest = 0;
     }
 }

@@ -10,6 +10,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::scan::JobId;
+use crate::tree::Node;
 use crate::tui::paths::split_at_last_slash;
 
 /// Most candidates listed under the prompt after a second Tab.
@@ -19,12 +20,16 @@ pub const CANDIDATES_SHOWN: usize = 200;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Purpose {
     AddRoot,
-    /// A file to write this job's tree to. `replace` is the file last
-    /// refused because it exists: Enter on it again replaces it.
+    /// A file to write the tree of this job's directory `node` to.
+    /// `replace` is the file last refused because it exists: Enter on it
+    /// again replaces it.
     Export {
         job: JobId,
+        node: Node,
         replace: Option<PathBuf>,
     },
+    /// The text the browser's names must hold; applied as it is typed.
+    Filter,
 }
 
 #[derive(Debug)]
@@ -79,10 +84,11 @@ impl Prompt {
         if !self.value().trim().is_empty() {
             return None;
         }
-        Some(match self.purpose {
-            Purpose::AddRoot => "type the directory to scan (Esc closes the prompt)",
-            Purpose::Export { .. } => "type the file to write (Esc closes the prompt)",
-        })
+        match self.purpose {
+            Purpose::AddRoot => Some("type the directory to scan (Esc closes the prompt)"),
+            Purpose::Export { .. } => Some("type the file to write (Esc closes the prompt)"),
+            Purpose::Filter => None,
+        }
     }
 
     /// A key that is not one of the prompt's commands: editing.

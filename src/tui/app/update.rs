@@ -7,10 +7,12 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::{Action, App, Ending, Msg, Overlay, PAGE, Purpose, Screen};
+use super::{Action, App, Ending, Msg, Overlay, PAGE, Prompt, Purpose, Screen, browse};
 use crate::report::ncdu::TargetError;
 use crate::report::text;
 use crate::scan::{JobId, ScanEvent, WorkerStatus};
+use crate::tree::ROOT;
+use crate::tree::sorted::SortKey;
 use crate::tui::keymap::{self, Command, Context};
 
 /// How long a notice stays up.
@@ -27,6 +29,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Action> {
         }
         Msg::Scan(event) => scan_event(app, event),
         Msg::Key(key) => key_event(app, key),
+        Msg::Mouse(mouse) => {
+            visible = browse::mouse(app, mouse);
+            Vec::new()
+        }
         Msg::Paste(text) => {
             if let Some(prompt) = app.prompt_mut() {
                 prompt.paste(&text);
@@ -40,7 +46,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Action> {
             root,
             keep_tree,
         } => {
-            app.jobs.submitted(id, root);
+            app.jobs.submitted(id, root, keep_tree);
             app.exports.submitted(id, keep_tree);
             Vec::new()
         }
@@ -89,6 +95,9 @@ fn tick(app: &mut App, now: Instant, workers: Vec<WorkerStatus>) -> bool {
         app.notice = None;
         changed = true;
     }
+    if let Screen::Browser(_) = app.screen {
+        changed |= browse::refresh(app);
+    }
     // Elapsed times and stuck-worker timers move while anything runs.
     changed || app.is_busy() || app.stopping().is_some()
 }
@@ -119,7 +128,7 @@ fn root_checked(app: &mut App, input: &str, result: Result<PathBuf, String>) -> 
         Ok(root) => app.jobs.is_queued_or_scanning(root),
         Err(_) => false,
     };
-    let keep_tree = app.exports.next_keeps_tree();
+    let keep_tree = app.next_keeps_tree();
     let Some(prompt) = app.prompt_mut() else {
         return Vec::new();
     };
@@ -141,7 +150,7 @@ fn export_checked(app: &mut App, input: &str, result: Result<PathBuf, TargetErro
     let Overlay::Prompt(prompt) = &mut app.overlay else {
         return Vec::new();
     };
-    let Purpose::Export { job, .. } = *prompt.purpose() else {
+    let Purpose::Export { job, node, .. } = *prompt.purpose() else {
         return Vec::new();
     };
     if prompt.value() != input {
@@ -152,7 +161,7 @@ fn export_checked(app: &mut App, input: &str, result: Result<PathBuf, TargetErro
     };
     app.overlay = Overlay::None;
     match app.jobs.tally().job(job) {
-        Some(record) => app.exports.start(record, path, overwrite),
+        Some(record) => app.exports.start(record, node, path, overwrite),
         None => Vec::new(),
     }
 }
@@ -164,6 +173,10 @@ fn key_event(app: &mut App, key: KeyEvent) -> Vec<Action> {
         None => {
             if let Some(prompt) = app.prompt_mut() {
                 prompt.edit(key);
+                if *prompt.purpose() == Purpose::Filter {
+                    let text = prompt.value().to_owned();
+                    browse::with_browser(app, |b, tree| b.set_filter(tree, &text));
+                }
             }
             Vec::new()
         }
@@ -175,7 +188,16 @@ fn run(app: &mut App, context: Context, command: Command) -> Vec<Action> {
     match command {
         Command::Quit => return app.stop(),
         Command::Help => app.overlay = Overlay::Help { from: context },
-        Command::CloseHelp | Command::ClosePrompt => app.overlay = Overlay::None,
+        Command::CloseHelp => app.overlay = Overlay::None,
+        Command::ClosePrompt => {
+            if app
+                .prompt()
+                .is_some_and(|p| *p.purpose() == Purpose::Filter)
+            {
+                browse::with_browser(app, |b, tree| b.set_filter(tree, ""));
+            }
+            app.overlay = Overlay::None;
+        }
         Command::Submit => return submit_prompt(app),
         Command::Complete => {
             if let Some(prompt) = app.prompt() {
@@ -189,21 +211,33 @@ fn run(app: &mut App, context: Context, command: Command) -> Vec<Action> {
         | Command::PageDown
         | Command::First
         | Command::Last => navigate(app, command),
-        Command::Open => {
-            if let Some(job) = app.jobs.selected_job() {
-                let id = job.id;
-                app.show(Screen::Detail(id));
-            }
-        }
+        Command::Open => browse::open(app),
         Command::Back => app.show(Screen::Dashboard),
+        Command::Parent => browse::with_browser(app, |b, tree| {
+            b.up(tree);
+        }),
+        Command::Switch => browse::switch(app),
+        Command::SortBySize => browse::sort(app, SortKey::Size),
+        Command::SortByCount => browse::sort(app, SortKey::Count),
+        Command::SortByName => browse::sort(app, SortKey::Name),
+        Command::SortByMtime => browse::sort(app, SortKey::Mtime),
+        Command::ToggleApparent => browse::with_browser(app, |b, tree| b.toggle_apparent(tree)),
+        Command::Filter => {
+            let text = app.browser.as_ref().map(|b| b.filter().to_owned());
+            app.overlay = Overlay::Prompt(Prompt::new(Purpose::Filter, text.unwrap_or_default()));
+        }
         Command::CancelJob => {
             if let Some(job) = shown_job(app) {
                 return app.jobs.cancel(job);
             }
         }
         Command::Export => {
+            let node = match (app.screen, &app.browser) {
+                (Screen::Browser(_), Some(browser)) => browser.node(),
+                _ => ROOT,
+            };
             if let Some(job) = shown_job(app).and_then(|id| app.jobs.tally().job(id)) {
-                app.overlay = Overlay::Prompt(app.exports.ask(job));
+                app.overlay = Overlay::Prompt(app.exports.ask(job, node));
             }
         }
         Command::PauseResume => {
@@ -231,7 +265,7 @@ fn run(app: &mut App, context: Context, command: Command) -> Vec<Action> {
 /// The job a command is about: the selected one, or the one shown.
 fn shown_job(app: &App) -> Option<JobId> {
     match app.screen {
-        Screen::Detail(job) => Some(job),
+        Screen::Detail(job) | Screen::Browser(job) => Some(job),
         Screen::Dashboard | Screen::Errors => app.jobs.selected_job().map(|j| j.id),
     }
 }
@@ -240,6 +274,10 @@ fn submit_prompt(app: &mut App) -> Vec<Action> {
     let Some(prompt) = app.prompt_mut() else {
         return Vec::new();
     };
+    if *prompt.purpose() == Purpose::Filter {
+        app.overlay = Overlay::None;
+        return Vec::new();
+    }
     if let Some(why) = prompt.blank_refusal() {
         prompt.refuse(why.to_owned());
         return Vec::new();
@@ -248,13 +286,31 @@ fn submit_prompt(app: &mut App) -> Vec<Action> {
     match prompt.purpose() {
         Purpose::AddRoot => vec![Action::CheckRoot(text)],
         Purpose::Export { .. } => vec![Action::CheckExport(text)],
+        Purpose::Filter => Vec::new(),
     }
 }
 
-/// Moving keys: the selection on the dashboard, the scroll of a list.
+/// Moving keys: the selection on the dashboard, in the browser and among
+/// a job's largest files, the scroll of a list of errors.
 fn navigate(app: &mut App, command: Command) {
     let len = match app.screen {
         Screen::Dashboard => return app.jobs.navigate(command),
+        Screen::Browser(_) => {
+            return browse::with_browser(app, |b, _| b.navigate(command));
+        }
+        Screen::Detail(job) if matches!(command, Command::Up | Command::Down) => {
+            let files = app
+                .jobs
+                .tally()
+                .job(job)
+                .map_or(0, |j| j.stats.largest.len());
+            app.largest = match command {
+                Command::Up => app.largest.saturating_sub(1),
+                _ => app.largest + 1,
+            }
+            .min(files.saturating_sub(1));
+            return;
+        }
         Screen::Detail(job) => app.jobs.tally().errors.job_kept(job),
         Screen::Errors => app.jobs.tally().errors.kept().len(),
     };

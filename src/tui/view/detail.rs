@@ -42,7 +42,7 @@ pub fn render(app: &App, id: JobId, area: Rect, buf: &mut Buffer) {
         app,
         log.job_kept(id),
         |i| log.job_error(id, i),
-        "ERRORS (↑↓ scroll)",
+        "ERRORS (PgUp PgDn scroll)",
         errors,
         buf,
     );
@@ -130,7 +130,12 @@ fn export_line(app: &App, job: JobId, width: usize, t: &Theme) -> Option<Line<'s
 
 fn largest_files(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
     let t = app.theme();
-    let block = section("LARGEST FILES", t);
+    let title = if job.tree.is_some() {
+        "LARGEST FILES (Enter: show in the tree)"
+    } else {
+        "LARGEST FILES"
+    };
+    let block = section(title, t);
     let inner = block.inner(area);
     block.render(area, buf);
     let largest = &job.stats.largest;
@@ -138,17 +143,27 @@ fn largest_files(app: &App, job: &JobRecord, area: Rect, buf: &mut Buffer) {
         Line::styled("none yet", t.dim).render(inner, buf);
         return;
     }
+    let height = usize::from(inner.height).max(1);
+    let selected = app.largest_selected().min(largest.len() - 1);
+    let top = (selected + 1).saturating_sub(height);
     let path_width = usize::from(inner.width).saturating_sub(10);
     let lines: Vec<Line> = largest
         .iter()
-        .take(usize::from(inner.height))
-        .map(|f| {
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(i, f)| {
             // Below the root, the path says the most in the least room.
             let shown = f.path.strip_prefix(&job.root).unwrap_or(&f.path);
-            Line::from(vec![
+            let line = Line::from(vec![
                 Span::styled(format!("{:>9} ", units::size(f.bytes)), t.value),
                 Span::raw(elide_middle(&text::path(shown), path_width).into_owned()),
-            ])
+            ]);
+            if i == selected {
+                line.style(t.selected)
+            } else {
+                line
+            }
         })
         .collect();
     Paragraph::new(lines).render(inner, buf);

@@ -9,23 +9,30 @@ use ratatui::widgets::Widget;
 use crate::tui::app::{App, Purpose};
 use crate::tui::keymap::{self, Command, Footer};
 
+/// Which of a binding's footer words fits the state now.
+fn state(app: &App, command: Command) -> usize {
+    match command {
+        Command::PauseResume => usize::from(app.is_paused()),
+        Command::ToggleApparent => usize::from(app.browser().is_some_and(|b| b.order().apparent)),
+        Command::Submit => match app.prompt().map(|p| p.purpose()) {
+            Some(Purpose::Export { .. }) => 1,
+            Some(Purpose::Filter) => 2,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme();
     let keys: Vec<(&Footer, &str)> = keymap::bindings(app.context())
         .filter_map(|b| {
             let footer = b.footer.as_ref()?;
-            let on = match b.command {
-                Command::PauseResume => app.is_paused(),
-                Command::Submit => app
-                    .prompt()
-                    .is_some_and(|p| matches!(p.purpose(), Purpose::Export { .. })),
-                _ => false,
-            };
-            let label = match footer.on {
-                Some(alternative) if on => alternative,
-                _ => footer.label,
-            };
-            Some((footer, label))
+            let label = footer
+                .labels
+                .get(state(app, b.command))
+                .or(footer.labels.first())?;
+            Some((footer, *label))
         })
         .collect();
     let lead = if app.stopping().is_some() {

@@ -3,6 +3,7 @@
 //! itself in its own module, with the pieces in `widgets`. Only visible
 //! rows are formatted.
 
+mod browser;
 mod dashboard;
 mod detail;
 mod errors;
@@ -38,6 +39,7 @@ impl Widget for &App {
         header::totals_line(self, totals, buf);
         match self.screen() {
             Screen::Dashboard => dashboard::render(self, body, buf),
+            Screen::Browser(_) => browser::render(self, body, buf),
             Screen::Detail(job) => detail::render(self, job, body, buf),
             Screen::Errors => errors::render(self, body, buf),
         }

@@ -27,6 +27,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let label = match prompt.purpose() {
         Purpose::AddRoot => "add directory: ",
         Purpose::Export { .. } => "export to: ",
+        Purpose::Filter => "filter: ",
     };
     let [input, message, list] = area.layout(&Layout::vertical([
         Constraint::Length(1),

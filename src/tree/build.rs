@@ -1,0 +1,156 @@
+//! Building the tree from listing pieces, in whatever order they arrive.
+//!
+//! A piece carries its directory's chain of nodes up to the root, so every
+//! record is made knowing its parent, and every sum goes up to the root at
+//! once: the root always holds exactly what the pieces applied so far hold,
+//! which is what the job's totals hold. A directory's own blocks come in
+//! its parent's listing (as its entry); they are added to the parent's sums
+//! with that listing, and to the directory's own sums alone.
+//!
+//! `open` counts, per directory, the directories of its subtree not yet
+//! read to the end: one more when a directory is first named (by a chain or
+//! by its parent's listing), one less when its last piece arrives.
+
+use super::{JobTree, NO_SLOT, Node, ROOT, State};
+use crate::scan::listing::{self, EntryKind, Listing, ListingEnd, NodeChain, Sums};
+
+impl JobTree {
+    /// Applies one piece of a directory's listing.
+    pub fn apply(&mut self, piece: &Listing) {
+        self.ensure_chain(&piece.chain);
+        let node = piece.chain.node;
+        if let Some(size) = piece.root_size {
+            self.root_size = size;
+        }
+        let start = {
+            let Some(record) = self.dirs.get_mut(node) else {
+                return;
+            };
+            if record.listing.is_empty() {
+                record.base = piece.base;
+            }
+            let start = record.listing.len();
+            record.listing.extend_from_slice(&piece.entries);
+            start
+        };
+        self.place_children(node, start);
+        self.add_up(node, &piece.sums);
+        if let Some(end) = piece.end {
+            self.end_listing(node, end);
+        }
+    }
+
+    /// Makes the records of the chain's directories that are not known yet,
+    /// each below its parent, from the top down.
+    fn ensure_chain(&mut self, chain: &NodeChain) {
+        let mut missing = Vec::new();
+        let mut link = Some(chain);
+        while let Some(c) = link {
+            if self
+                .dirs
+                .get(c.node)
+                .is_some_and(|d| d.state != State::Unknown)
+            {
+                break;
+            }
+            missing.push((c.node, c.parent()));
+            link = c.up.as_deref();
+        }
+        for (node, parent) in missing.into_iter().rev() {
+            if let Some(parent) = parent {
+                self.name(node, parent);
+            }
+        }
+    }
+
+    /// Records `node` as a directory below `parent`, once.
+    fn name(&mut self, node: Node, parent: Node) {
+        let record = self.dirs.get_or_create(node);
+        if record.state != State::Unknown {
+            return;
+        }
+        record.state = State::Pending;
+        record.parent = parent;
+        self.add_open(node, 1);
+    }
+
+    /// The subdirectories listed from `start` on: named below `node`, placed
+    /// at their entry, and given their own blocks.
+    fn place_children(&mut self, node: Node, start: usize) {
+        let mut children = Vec::new();
+        if let Some(record) = self.dirs.get(node) {
+            let mut at = start;
+            while let Some((entry, next)) = listing::decode(&record.listing, at, &record.base) {
+                if entry.kind == EntryKind::Dir && entry.entered() {
+                    children.push((entry.node, at as u32, entry.counted_disk()));
+                }
+                at = next;
+            }
+        }
+        for (child, slot, own_blocks) in children {
+            self.name(child, node);
+            if let Some(record) = self.dirs.get_mut(child)
+                && record.slot == NO_SLOT
+            {
+                record.slot = slot;
+                // The parent's sums got these blocks with its listing.
+                record.sums.disk += own_blocks;
+            }
+        }
+    }
+
+    fn end_listing(&mut self, node: Node, end: ListingEnd) {
+        if let Some(record) = self.dirs.get_mut(node) {
+            if record.state != State::Pending {
+                return;
+            }
+            record.state = match end {
+                ListingEnd::Complete => State::Complete,
+                ListingEnd::Incomplete => State::Incomplete,
+            };
+            if record.listing.capacity() > record.listing.len() + record.listing.len() / 8 {
+                record.listing.shrink_to_fit();
+            }
+        }
+        self.add_open(node, -1);
+    }
+
+    /// Adds `sums` to `node` and every directory above it.
+    fn add_up(&mut self, node: Node, sums: &Sums) {
+        if *sums == Sums::default() {
+            return;
+        }
+        let mut at = Some(node);
+        while let Some(n) = at {
+            let Some(record) = self.dirs.get_mut(n) else {
+                break;
+            };
+            record.sums.add(sums);
+            at = (n != ROOT).then_some(record.parent);
+        }
+    }
+
+    fn add_open(&mut self, node: Node, delta: i32) {
+        let mut at = Some(node);
+        while let Some(n) = at {
+            let Some(record) = self.dirs.get_mut(n) else {
+                break;
+            };
+            record.open = record.open.saturating_add_signed(delta);
+            at = (n != ROOT).then_some(record.parent);
+        }
+    }
+
+    /// After a stop or cancel: the directories never read to the end are
+    /// incomplete, and nothing is waiting to be read any more.
+    pub fn close_unread(&mut self) {
+        for node in 0..self.dirs.len() as Node {
+            if let Some(record) = self.dirs.get_mut(node) {
+                if record.state == State::Pending {
+                    record.state = State::Incomplete;
+                }
+                record.open = 0;
+            }
+        }
+    }
+}
