@@ -7,6 +7,9 @@ signal at the right moment.
     ptybench.py overhead BIN TREE [RUNS]           scan time, dashboard vs headless
     ptybench.py idle-cpu BIN [SECONDS] [TREE]      dashboard CPU use with nothing to scan
                                                    (after scanning TREE, if given)
+    ptybench.py peak-rss CMD [ARG]...              any interactive scanner (dirdash, ncdu,
+                                                   gdu, dua) in a pty: its VmHWM once its
+                                                   scan is done (its CPU time stops moving)
 
 Prints one line of results per measurement.
 """
@@ -169,8 +172,57 @@ def idle_cpu(bin_, seconds, tree=None):
     print(f"dashboard idle CPU{after}: {100 * used / wall:.2f}% of one core over {wall:.0f}s")
 
 
+def proc_cpu(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def vm_hwm(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def peak_rss(argv, settle=2.0, timeout=600.0):
+    """Runs argv in a pty (100x30) until its CPU time has not moved for
+    `settle` seconds (its scan is done and it waits for keys), then reads
+    its peak resident set and kills it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pid, fd = spawn_in_pty(argv, os.path.join(tmp, "out"))
+        start = time.monotonic()
+        last_cpu, still_since = -1.0, time.monotonic()
+        while True:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    os.read(fd, 65536)
+                except OSError:
+                    pass
+            now = time.monotonic()
+            cpu = proc_cpu(pid)
+            if cpu != last_cpu:
+                last_cpu, still_since = cpu, now
+            elif cpu > 0.5 and now - still_since >= settle:
+                break
+            if now - start > timeout:
+                break
+        hwm = vm_hwm(pid)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    print(f"peak RSS (VmHWM) {hwm} KiB = {hwm / 1024:.1f} MiB, scan done after "
+          f"{still_since - start:.1f}s, CPU {last_cpu:.1f}s: {' '.join(argv)}")
+
+
 def main():
-    what, bin_ = sys.argv[1], sys.argv[2]
+    what = sys.argv[1]
+    if what == "peak-rss":
+        peak_rss(sys.argv[2:])
+        return
+    bin_ = sys.argv[2]
     if what == "stop-headless":
         stop_headless(bin_, sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 20)
     elif what == "stop-dashboard":

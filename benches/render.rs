@@ -1,5 +1,6 @@
-//! One frame of the dashboard at 160×50 with 16 workers and 200 jobs: the
-//! per-frame cost the UI pays up to 30 times a second.
+//! Frames the UI pays for up to 30 times a second: the dashboard at 160×50
+//! with 16 workers and 200 jobs, and the browser on a directory of 200,000
+//! entries while the scan goes on.
 //!
 //!     cargo bench --bench render
 
@@ -7,6 +8,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use dirdash::scan::listing::{
+    Base, Entry, EntryKind, Listing, ListingEnd, NO_NODE, NodeChain, Sums, encode,
+};
 use dirdash::scan::{JobId, Progress, ScanEvent, Totals, WorkerId, WorkerState, WorkerStatus};
 use dirdash::tui::app::{App, Msg, update};
 use dirdash::tui::theme::Theme;
@@ -93,4 +97,175 @@ fn frame_160x50_16_workers_200_jobs(bencher: divan::Bencher) {
         (&app).render(area, &mut buffer);
         divan::black_box(&buffer);
     });
+}
+
+/// A job whose root holds 200,000 entries: 199,900 files and 100
+/// directories still being read. `grow(i)` adds a file to directory i.
+struct BigDir {
+    app: App,
+    dirs: Vec<Arc<NodeChain>>,
+    grown: u64,
+}
+
+const BIG_FILES: u64 = 199_900;
+const BIG_DIRS: u32 = 100;
+
+fn big_dir_app() -> BigDir {
+    let t0 = Instant::now();
+    let mut app = App::new(16, t0, Theme::new(true));
+    let job = JobId(1);
+    update(
+        &mut app,
+        Msg::Submitted {
+            id: job,
+            root: Arc::from(Path::new("/data/huge")),
+            keep_tree: true,
+        },
+    );
+    update(&mut app, Msg::Scan(ScanEvent::JobStarted { job, at: t0 }));
+    let root = NodeChain::root();
+    let base = Base {
+        dev: 1,
+        ino: 1_000,
+        mtime: 1_700_000_000,
+    };
+    let mut bytes = Vec::new();
+    let mut sums = Sums::default();
+    let mut dirs = Vec::new();
+    for i in 0..BIG_FILES + u64::from(BIG_DIRS) {
+        let name = format!("entry{i:07}.dat");
+        let is_dir = i % 2_000 == 0 && dirs.len() < BIG_DIRS as usize;
+        let node = if is_dir {
+            dirs.len() as u32 + 1
+        } else {
+            NO_NODE
+        };
+        let size = (i * 7_919) % 10_000_000;
+        let entry = Entry {
+            name: name.as_bytes(),
+            kind: if is_dir {
+                EntryKind::Dir
+            } else {
+                EntryKind::File
+            },
+            size,
+            blocks: size / 512,
+            mtime: 1_700_000_000 - i as i64,
+            ino: 1_001 + i,
+            dev: 1,
+            nlink: 1,
+            node,
+            counted: true,
+            other_fs: false,
+        };
+        encode(&mut bytes, &base, &entry);
+        sums.add_entry(&entry);
+        if is_dir {
+            dirs.push(root.child(node));
+        }
+    }
+    let listing = Listing {
+        chain: root,
+        base,
+        entries: bytes,
+        sums,
+        end: Some(ListingEnd::Complete),
+        root_size: None,
+    };
+    update(&mut app, Msg::Scan(progress(job, listing, sums)));
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    BigDir {
+        app,
+        dirs,
+        grown: 0,
+    }
+}
+
+fn progress(job: JobId, listing: Listing, sums: Sums) -> ScanEvent {
+    ScanEvent::Progress(Progress {
+        worker: WorkerId(0),
+        job,
+        dir: Arc::from(Path::new("/data/huge")),
+        delta: Totals {
+            files: sums.files,
+            dirs: sums.dirs,
+            bytes: sums.bytes,
+            disk_bytes: sums.disk,
+            ..Totals::default()
+        },
+        dirs_read: 0,
+        entries: sums.entries,
+        stats: Default::default(),
+        listings: vec![listing],
+    })
+}
+
+impl BigDir {
+    /// A piece of one subdirectory's listing arrives: it grows, and the
+    /// rows must re-sort.
+    fn grow(&mut self) {
+        let chain = Arc::clone(&self.dirs[(self.grown % u64::from(BIG_DIRS)) as usize]);
+        self.grown += 1;
+        let base = Base {
+            dev: 1,
+            ino: 10_000_000,
+            mtime: 1_700_000_000,
+        };
+        let name = format!("part{}", self.grown);
+        let entry = Entry {
+            name: name.as_bytes(),
+            kind: EntryKind::File,
+            size: 3_000_000,
+            blocks: 6_000,
+            mtime: 1_700_000_000,
+            ino: 10_000_001 + self.grown,
+            dev: 1,
+            nlink: 1,
+            node: NO_NODE,
+            counted: true,
+            other_fs: false,
+        };
+        let mut bytes = Vec::new();
+        let mut sums = Sums::default();
+        encode(&mut bytes, &base, &entry);
+        sums.add_entry(&entry);
+        let listing = Listing {
+            chain,
+            base,
+            entries: bytes,
+            sums,
+            end: None,
+            root_size: None,
+        };
+        update(&mut self.app, Msg::Scan(progress(JobId(1), listing, sums)));
+    }
+}
+
+/// One frame of the browser on a directory of 200,000 entries while its
+/// subdirectories are read: a listing piece arrives, the clock ticks (the
+/// rows re-sort), the screen is drawn at 160×50.
+#[divan::bench]
+fn browser_frame_200k_entries_mid_scan(bencher: divan::Bencher) {
+    let mut big = big_dir_app();
+    let area = Rect::new(0, 0, 160, 50);
+    let mut buffer = Buffer::empty(area);
+    let mut now = big.app.now();
+    bencher.bench_local(|| {
+        big.grow();
+        now += Duration::from_millis(33);
+        update(
+            &mut big.app,
+            Msg::Tick {
+                now,
+                workers: Vec::new(),
+            },
+        );
+        buffer.reset();
+        (&big.app).render(area, &mut buffer);
+        divan::black_box(&buffer);
+    });
+    assert_eq!(big.app.browser().map(|b| b.rows().len()), Some(200_000));
 }

@@ -31,7 +31,7 @@ pub struct DirSizes {
 /// `depth` levels below it.
 pub fn dir_sizes(tree: &JobTree, depth: usize) -> DirSizes {
     let name = tree.root_path().as_os_str().as_bytes().to_vec();
-    sizes_of(tree, ROOT, name, tree.root().sums(), depth)
+    sizes_of(tree, ROOT, name, &tree.root().sums(), depth)
 }
 
 fn sizes_of(tree: &JobTree, node: Node, name: Vec<u8>, sums: &Sums, depth: usize) -> DirSizes {
@@ -41,7 +41,7 @@ fn sizes_of(tree: &JobTree, node: Node, name: Vec<u8>, sums: &Sums, depth: usize
             .filter(|(_, e)| e.kind == EntryKind::Dir)
             .map(|(_, e)| {
                 let sums = match tree.dir(e.node) {
-                    Some(dir) if e.entered() => *dir.sums(),
+                    Some(dir) if e.entered() => dir.sums(),
                     // Not entered (another filesystem): its own blocks only.
                     _ => Sums {
                         disk: e.disk(),

@@ -123,7 +123,7 @@ pub fn write_tree(tree: &JobTree, from: Node, out: &mut impl Write) -> io::Resul
     string(out, name.as_os_str().as_bytes())?;
     sizes(out, own.size, own.blocks * 512)?;
     out.write_all(b",\"dev\":")?;
-    number(out, top.map_or(0, |d| d.base().dev))?;
+    number(out, tree.base(from).dev)?;
     if top.is_none_or(|d| !d.is_read()) {
         out.write_all(b",\"read_error\":true")?;
     }
@@ -133,12 +133,9 @@ pub fn write_tree(tree: &JobTree, from: Node, out: &mut impl Write) -> io::Resul
     // a stack, not recursion: trees can be deeper than a thread's stack.
     let mut open: Vec<(Node, usize)> = vec![(from, 0)];
     while let Some((node, next)) = open.last_mut() {
-        let Some(dir) = tree.dir(*node) else {
-            out.write_all(b"]")?;
-            open.pop();
-            continue;
-        };
-        let Some((entry, after)) = listing::decode(dir.listing(), *next, dir.base()) else {
+        let here = *node;
+        let Some((entry, after)) = listing::decode(tree.listing(here), *next, &tree.base(here))
+        else {
             out.write_all(b"]")?;
             open.pop();
             continue;
@@ -159,9 +156,10 @@ pub fn write_tree(tree: &JobTree, from: Node, out: &mut impl Write) -> io::Resul
         sizes(out, entry.size, entry.disk())?;
         match tree.dir(entry.node) {
             Some(child) if entry.entered() => {
-                if child.base().dev != dir.base().dev {
+                let dev = tree.base(entry.node).dev;
+                if dev != tree.base(here).dev {
                     out.write_all(b",\"dev\":")?;
-                    number(out, child.base().dev)?;
+                    number(out, dev)?;
                 }
                 if !child.is_read() {
                     out.write_all(b",\"read_error\":true")?;

@@ -18,6 +18,8 @@ use super::stats::JobStats;
 const FLUSH_INTERVAL: Duration = Duration::from_millis(20);
 /// A `--list` batch is sent when it holds this many paths.
 pub(crate) const LIST_BATCH: usize = 1024;
+/// Listing scratch space a worker keeps between directories.
+const SCRATCH_KEPT: usize = 64 * 1024;
 
 pub(crate) struct Batch {
     pub(crate) job: Option<Arc<Job>>,
@@ -126,7 +128,10 @@ impl Batch {
     pub(crate) fn end_listing(&mut self, end: ListingEnd) {
         if let Some(mut buf) = self.listing.take() {
             self.listings.push(buf.piece(Some(end)));
-            self.listing_scratch = buf.entries;
+            // Kept for the next directory, unless a huge one made it huge.
+            if buf.entries.capacity() <= SCRATCH_KEPT {
+                self.listing_scratch = buf.entries;
+            }
         }
     }
 

@@ -12,7 +12,7 @@
 //! by its parent's listing), one less when its last piece arrives.
 
 use super::{JobTree, NO_SLOT, Node, ROOT, State};
-use crate::scan::listing::{self, EntryKind, Listing, ListingEnd, NodeChain, Sums};
+use crate::scan::listing::{self, Base, EntryKind, Listing, ListingEnd, NodeChain, Sums};
 
 impl JobTree {
     /// Applies one piece of a directory's listing.
@@ -22,21 +22,47 @@ impl JobTree {
         if let Some(size) = piece.root_size {
             self.root_size = size;
         }
-        let start = {
-            let Some(record) = self.dirs.get_mut(node) else {
-                return;
-            };
-            if record.listing.is_empty() {
-                record.base = piece.base;
+        let first = self.listing(node).is_empty();
+        if first {
+            self.set_base(node, piece.base);
+        }
+        let start = self.listing(node).len();
+        match piece.end {
+            // The whole listing in one piece, the most common case: kept in
+            // just its size.
+            Some(_) if first && !self.growing.contains_key(&node) => {
+                let place = self.dirs.keep_listing(&piece.entries);
+                if let Some(record) = self.dirs.get_mut(node) {
+                    record.listing = place;
+                }
             }
-            let start = record.listing.len();
-            record.listing.extend_from_slice(&piece.entries);
-            start
-        };
+            _ => self
+                .growing
+                .entry(node)
+                .or_default()
+                .extend_from_slice(&piece.entries),
+        }
         self.place_children(node, start);
         self.add_up(node, &piece.sums);
         if let Some(end) = piece.end {
             self.end_listing(node, end);
+        }
+    }
+
+    fn set_base(&mut self, node: Node, base: Base) {
+        let dev = match self.devices.iter().position(|&d| d == base.dev) {
+            Some(at) => at,
+            None => {
+                self.devices.push(base.dev);
+                self.devices.len() - 1
+            }
+        };
+        if let Some(record) = self.dirs.get_mut(node) {
+            record.ino = base.ino;
+            record.mtime = base.mtime;
+            // More devices than this in one tree is beyond belief; the
+            // last index stands for the rest.
+            record.dev = u16::try_from(dev).unwrap_or(u16::MAX);
         }
     }
 
@@ -78,14 +104,14 @@ impl JobTree {
     /// at their entry, and given their own blocks.
     fn place_children(&mut self, node: Node, start: usize) {
         let mut children = Vec::new();
-        if let Some(record) = self.dirs.get(node) {
-            let mut at = start;
-            while let Some((entry, next)) = listing::decode(&record.listing, at, &record.base) {
-                if entry.kind == EntryKind::Dir && entry.entered() {
-                    children.push((entry.node, at as u32, entry.counted_disk()));
-                }
-                at = next;
+        let base = self.base(node);
+        let bytes = self.listing(node);
+        let mut at = start;
+        while let Some((entry, next)) = listing::decode(bytes, at, &base) {
+            if entry.kind == EntryKind::Dir && entry.entered() {
+                children.push((entry.node, at as u32, entry.counted_disk()));
             }
+            at = next;
         }
         for (child, slot, own_blocks) in children {
             self.name(child, node);
@@ -94,13 +120,17 @@ impl JobTree {
             {
                 record.slot = slot;
                 // The parent's sums got these blocks with its listing.
-                record.sums.disk += own_blocks;
+                record.disk += own_blocks;
             }
         }
     }
 
     fn end_listing(&mut self, node: Node, end: ListingEnd) {
+        let place = self.growing.remove(&node).map(|b| self.dirs.keep_grown(b));
         if let Some(record) = self.dirs.get_mut(node) {
+            if let Some(place) = place {
+                record.listing = place;
+            }
             if record.state != State::Pending {
                 return;
             }
@@ -108,9 +138,6 @@ impl JobTree {
                 ListingEnd::Complete => State::Complete,
                 ListingEnd::Incomplete => State::Incomplete,
             };
-            if record.listing.capacity() > record.listing.len() + record.listing.len() / 8 {
-                record.listing.shrink_to_fit();
-            }
         }
         self.add_open(node, -1);
     }
@@ -125,7 +152,7 @@ impl JobTree {
             let Some(record) = self.dirs.get_mut(n) else {
                 break;
             };
-            record.sums.add(sums);
+            record.add(sums);
             at = (n != ROOT).then_some(record.parent);
         }
     }
@@ -144,6 +171,12 @@ impl JobTree {
     /// After a stop or cancel: the directories never read to the end are
     /// incomplete, and nothing is waiting to be read any more.
     pub fn close_unread(&mut self) {
+        for (node, bytes) in std::mem::take(&mut self.growing) {
+            let place = self.dirs.keep_grown(bytes);
+            if let Some(record) = self.dirs.get_mut(node) {
+                record.listing = place;
+            }
+        }
         for node in 0..self.dirs.len() as Node {
             if let Some(record) = self.dirs.get_mut(node) {
                 if record.state == State::Pending {

@@ -9,11 +9,13 @@
 //! every event, because each listing piece travels with the counts of the
 //! same entries (see `build.rs`).
 
+mod arena;
 mod build;
 mod paths;
 pub mod sorted;
 mod store;
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,19 +33,36 @@ pub struct JobTree {
     /// parent's listing).
     root_size: OwnSize,
     dirs: Store,
+    /// The listings of directories still being read, growing piece by
+    /// piece; a finished one moves into its record, in just its size.
+    growing: HashMap<Node, Vec<u8>>,
+    /// The devices met, by index (`DirRecord::dev`): a tree spans few.
+    devices: Vec<u64>,
 }
 
-/// One directory of the tree.
+/// One directory of the tree: 96 bytes.
 #[derive(Clone, Debug)]
 pub struct DirRecord {
-    listing: Vec<u8>,
+    /// Its finished listing, in the store's arena.
+    listing: arena::Place,
+    // Its sums, unpacked: everything below it, its own blocks included.
+    bytes: u64,
+    disk: u64,
+    files: u64,
+    dirs: u64,
+    entries: u64,
+    newest: i64,
+    /// Its own inode and time, which its entries are encoded against.
+    ino: u64,
+    mtime: i64,
+    errors: u32,
+    /// Directories of its subtree, itself included, not yet read to the end.
+    open: u32,
     parent: Node,
     /// Its entry's offset in the parent's listing, once that arrived.
     slot: u32,
-    base: Base,
-    sums: Sums,
-    /// Directories of its subtree, itself included, not yet read to the end.
-    open: u32,
+    /// Its device, as an index into `JobTree::devices`.
+    dev: u16,
     state: State,
 }
 
@@ -65,12 +84,20 @@ const NO_SLOT: u32 = u32::MAX;
 impl Default for DirRecord {
     fn default() -> DirRecord {
         DirRecord {
-            listing: Vec::new(),
+            listing: arena::Place::default(),
+            bytes: 0,
+            disk: 0,
+            files: 0,
+            dirs: 0,
+            entries: 0,
+            newest: i64::MIN,
+            ino: 0,
+            mtime: 0,
+            errors: 0,
+            open: 0,
             parent: NO_NODE,
             slot: NO_SLOT,
-            base: Base::default(),
-            sums: Sums::default(),
-            open: 0,
+            dev: 0,
             state: State::Unknown,
         }
     }
@@ -87,6 +114,8 @@ impl JobTree {
             root,
             root_size: OwnSize::default(),
             dirs,
+            growing: HashMap::new(),
+            devices: Vec::new(),
         }
     }
 
@@ -108,19 +137,43 @@ impl JobTree {
         self.dirs.get(node).filter(|d| d.state != State::Unknown)
     }
 
+    /// The packed listing of `node` so far.
+    pub fn listing(&self, node: Node) -> &[u8] {
+        match self.growing.get(&node) {
+            Some(growing) => growing,
+            None => self
+                .dirs
+                .get(node)
+                .map_or(&[], |d| self.dirs.listing(d.listing)),
+        }
+    }
+
+    /// What `node`'s entries are encoded against: its own device, inode and
+    /// time.
+    pub fn base(&self, node: Node) -> Base {
+        self.dirs.get(node).map_or(Base::default(), |d| Base {
+            dev: self.devices.get(usize::from(d.dev)).copied().unwrap_or(0),
+            ino: d.ino,
+            mtime: d.mtime,
+        })
+    }
+
     /// The entries of `node` with their offsets, in the order read.
     pub fn entries(&self, node: Node) -> impl Iterator<Item = (u32, Entry<'_>)> {
-        let (bytes, base) = match self.dir(node) {
-            Some(d) => (d.listing.as_slice(), &d.base),
-            None => (&[][..], &EMPTY_BASE),
-        };
-        listing::entries(bytes, base)
+        let base = self.base(node);
+        let bytes = self.listing(node);
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let (entry, next) = listing::decode(bytes, at, &base)?;
+            let offset = at as u32;
+            at = next;
+            Some((offset, entry))
+        })
     }
 
     /// The entry at `offset` of `node`'s listing.
     pub fn entry(&self, node: Node, offset: u32) -> Option<Entry<'_>> {
-        let dir = self.dir(node)?;
-        listing::decode(&dir.listing, offset as usize, &dir.base).map(|(e, _)| e)
+        listing::decode(self.listing(node), offset as usize, &self.base(node)).map(|(e, _)| e)
     }
 
     /// Directories known, read or not.
@@ -130,20 +183,35 @@ impl JobTree {
 
     /// Bytes this tree holds on the heap (listings and records).
     pub fn heap_bytes(&self) -> usize {
-        self.dirs.heap_bytes()
+        let growing: usize = self.growing.values().map(Vec::capacity).sum();
+        self.dirs.heap_bytes() + growing
     }
 }
 
-static EMPTY_BASE: Base = Base {
-    dev: 0,
-    ino: 0,
-    mtime: 0,
-};
-
 impl DirRecord {
     /// Everything below it, its own blocks included.
-    pub fn sums(&self) -> &Sums {
-        &self.sums
+    pub fn sums(&self) -> Sums {
+        Sums {
+            bytes: self.bytes,
+            disk: self.disk,
+            files: self.files,
+            dirs: self.dirs,
+            entries: self.entries,
+            errors: u64::from(self.errors),
+            newest: self.newest,
+        }
+    }
+
+    fn add(&mut self, sums: &Sums) {
+        self.bytes += sums.bytes;
+        self.disk += sums.disk;
+        self.files += sums.files;
+        self.dirs += sums.dirs;
+        self.entries += sums.entries;
+        self.errors = self
+            .errors
+            .saturating_add(u32::try_from(sums.errors).unwrap_or(u32::MAX));
+        self.newest = self.newest.max(sums.newest);
     }
 
     pub fn parent(&self) -> Option<Node> {
@@ -155,13 +223,9 @@ impl DirRecord {
         (self.slot != NO_SLOT).then_some(self.slot)
     }
 
-    /// Its own device, inode and time.
-    pub fn base(&self) -> &Base {
-        &self.base
-    }
-
-    pub fn listing(&self) -> &[u8] {
-        &self.listing
+    /// Its own modification time.
+    pub fn mtime(&self) -> i64 {
+        self.mtime
     }
 
     /// Something below it (or it) is still to be read.
@@ -181,7 +245,7 @@ impl DirRecord {
 
     /// It or something below it had an error.
     pub fn has_errors(&self) -> bool {
-        self.sums.errors > 0
+        self.errors > 0
     }
 }
 

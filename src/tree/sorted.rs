@@ -94,13 +94,13 @@ impl SortedDir {
 
     /// Brings the rows up to date with the tree; true when they changed.
     pub fn refresh(&mut self, tree: &JobTree) -> bool {
-        let Some(dir) = tree.dir(self.node) else {
+        if tree.dir(self.node).is_none() {
             let changed = !self.rows.is_empty();
             self.rows.clear();
             return changed;
-        };
-        let listing = dir.listing();
-        let base = *dir.base();
+        }
+        let listing = tree.listing(self.node);
+        let base = tree.base(self.node);
         let mut new_fixed = Vec::new();
         let mut dirs_changed = false;
         let mut at = self.seen;
@@ -204,7 +204,7 @@ fn dir_key(tree: &JobTree, node: Node, order: Order) -> u64 {
         SortKey::Size if order.apparent => sums.bytes,
         SortKey::Size => sums.disk,
         SortKey::Count => sums.entries,
-        SortKey::Mtime => sums.newest.max(dir.base().mtime) as u64 ^ (1 << 63),
+        SortKey::Mtime => sums.newest.max(dir.mtime()) as u64 ^ (1 << 63),
         SortKey::Name => 0,
     }
 }

@@ -2,6 +2,7 @@
 //! directories grows without ever copying them all into a bigger array
 //! (which would briefly need twice the memory).
 
+use super::arena::{Arena, Place};
 use super::{DirRecord, Node};
 
 const CHUNK: usize = 4096;
@@ -11,6 +12,8 @@ pub(super) struct Store {
     chunks: Vec<Vec<DirRecord>>,
     /// One more than the highest node created.
     len: usize,
+    /// The finished listings.
+    arena: Arena,
 }
 
 impl Store {
@@ -40,18 +43,26 @@ impl Store {
         &mut self.chunks[at / CHUNK][at % CHUNK]
     }
 
+    /// Keeps a finished listing; returns where it is.
+    pub(super) fn keep_listing(&mut self, bytes: &[u8]) -> Place {
+        self.arena.put(bytes)
+    }
+
+    /// `keep_listing` for a listing that was growing.
+    pub(super) fn keep_grown(&mut self, bytes: Vec<u8>) -> Place {
+        self.arena.put_owned(bytes)
+    }
+
+    pub(super) fn listing(&self, place: Place) -> &[u8] {
+        self.arena.get(place)
+    }
+
     pub(super) fn len(&self) -> usize {
         self.len
     }
 
     pub(super) fn heap_bytes(&self) -> usize {
         let records = self.chunks.len() * CHUNK * std::mem::size_of::<DirRecord>();
-        let listings: usize = self
-            .chunks
-            .iter()
-            .flatten()
-            .map(|d| d.listing.capacity())
-            .sum();
-        records + listings
+        records + self.arena.heap_bytes()
     }
 }

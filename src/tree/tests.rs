@@ -99,11 +99,11 @@ fn build(order: &[usize]) -> (JobTree, Vec<Sums>) {
         tree.apply(&all[i]);
         applied.add(&all[i].sums);
         assert_eq!(
-            *tree.root().sums(),
+            tree.root().sums(),
             applied,
             "the root holds what was applied"
         );
-        roots.push(*tree.root().sums());
+        roots.push(tree.root().sums());
     }
     (tree, roots)
 }
