@@ -26,13 +26,15 @@ import time
 
 
 def spawn_in_pty(argv, stdout_path):
-    """Starts argv on a new pty (100x30), stdout to a file. Returns (pid, fd)."""
+    """Starts argv on a new pty (100x30), stdout to a file (or, with
+    stdout_path None, to the pty too, as peers want it). Returns (pid, fd)."""
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["TERM"] = "xterm-256color"
-        out = os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        os.dup2(out, 1)
-        os.execv(argv[0], argv)
+        if stdout_path is not None:
+            out = os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.dup2(out, 1)
+        os.execvp(argv[0], argv)
     import fcntl, struct, termios
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     return pid, fd
@@ -190,18 +192,23 @@ def peak_rss(argv, settle=2.0, timeout=600.0):
     """Runs argv in a pty (100x30) until its CPU time has not moved for
     `settle` seconds (its scan is done and it waits for keys), then reads
     its peak resident set and kills it."""
-    with tempfile.TemporaryDirectory() as tmp:
-        pid, fd = spawn_in_pty(argv, os.path.join(tmp, "out"))
+    with tempfile.TemporaryDirectory():
+        pid, fd = spawn_in_pty(argv, None)
         start = time.monotonic()
         last_cpu, still_since = -1.0, time.monotonic()
         while True:
             ready, _, _ = select.select([fd], [], [], 0.1)
             if ready:
                 try:
-                    os.read(fd, 65536)
+                    # A program that asks where the cursor is gets an answer.
+                    if b"\x1b[6n" in os.read(fd, 65536):
+                        os.write(fd, b"\x1b[1;1R")
                 except OSError:
                     pass
             now = time.monotonic()
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                sys.exit(f"{argv[0]} exited before its scan was done")
             cpu = proc_cpu(pid)
             if cpu != last_cpu:
                 last_cpu, still_since = cpu, now

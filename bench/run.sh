@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the figures in bench/RESULTS.md on this machine.
 #
-#   bench/run.sh [warm|cold|stop|rss|dashboard|export|all]   (default: all)
+#   bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|all]   (default: all)
 #
 # Builds release, generates the trees with the project's generator (once, in
 # $TREES, default /tmp/dirdash-bench), builds the limit probe (bench/limit.c:
@@ -20,6 +20,7 @@ BIN=target/release/dirdash
 LIMIT=target/release/limit
 MIXED=$TREES/mixed1m
 FLAT=$TREES/flat200k
+BIG=$TREES/mixed5m
 mkdir -p "$OUT" "$TREES"
 
 need() { command -v "$1" >/dev/null || { echo "bench: $1 is needed ($2)" >&2; exit 1; }; }
@@ -99,10 +100,32 @@ export_() {
     | awk '/Maximum resident/ {print "peak RSS, dirdash --export: " $6 " KiB"}' | tee "$OUT/export-rss.txt"
 }
 
+# The kept tree: its time, its memory beside the peers' (each browsing the
+# same tree, measured once its scan is done), at 1M and 5M files, and the
+# browser's frame.
+tree_() {
+  python3 bench/ratio.py "${ROUNDS:-10}" "$BIN --headless $MIXED" "$BIN --headless --depth 1 $MIXED" \
+    | tee "$OUT/tree-time.txt"
+  python3 bench/ptybench.py overhead "$BIN" "$MIXED" "$RUNS" | tee -a "$OUT/tree-time.txt"
+  {
+    for _ in 1 2 3; do python3 bench/ptybench.py peak-rss "$BIN" "$MIXED"; done
+    python3 bench/ptybench.py peak-rss "$BIN" --no-tree "$MIXED"
+    command -v ncdu >/dev/null && python3 bench/ptybench.py peak-rss ncdu "$MIXED"
+    command -v gdu >/dev/null && python3 bench/ptybench.py peak-rss gdu "$MIXED"
+    command -v dua >/dev/null && python3 bench/ptybench.py peak-rss dua i "$MIXED"
+    [ -d "$BIG" ] || target/release/examples/mktree "$BIG" --files 5000000 --seed 12 >/dev/null
+    python3 bench/ptybench.py peak-rss "$BIN" "$BIG"
+    python3 bench/ptybench.py peak-rss "$BIN" --no-tree "$BIG"
+    echo "entries: $($BIN --headless --json "$MIXED" "$BIG" | python3 -c 'import json,sys; print(*[j["files"]+j["dirs"]+j["symlinks"]+j["other"] for j in json.load(sys.stdin)["jobs"]])')"
+  } | tee "$OUT/tree-rss.txt"
+  cargo bench --quiet --bench render 2>/dev/null | tee "$OUT/tree-frame.txt"
+}
+
 section=${1:-all}
 machine | tee "$OUT/machine.txt"
 case $section in
   warm) warm ;; cold) cold ;; stop) stop ;; rss) rss ;; dashboard) dashboard ;; export) export_ ;;
-  all) warm; cold; stop; rss; dashboard; export_ ;;
-  *) echo "usage: bench/run.sh [warm|cold|stop|rss|dashboard|export|all]" >&2; exit 2 ;;
+  tree) tree_ ;;
+  all) warm; cold; stop; rss; dashboard; export_; tree_ ;;
+  *) echo "usage: bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|all]" >&2; exit 2 ;;
 esac

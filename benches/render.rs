@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dirdash::scan::listing::{
-    Base, Entry, EntryKind, Listing, ListingEnd, NO_NODE, NodeChain, Sums, encode,
+    Base, Entry, EntryKind, Listing, ListingEnd, NO_NODE, NodeChain, Sums, Writer,
 };
 use dirdash::scan::{JobId, Progress, ScanEvent, Totals, WorkerId, WorkerState, WorkerStatus};
 use dirdash::tui::app::{App, Msg, update};
@@ -129,8 +129,7 @@ fn big_dir_app() -> BigDir {
         ino: 1_000,
         mtime: 1_700_000_000,
     };
-    let mut bytes = Vec::new();
-    let mut sums = Sums::default();
+    let mut writer = Writer::new(base, Vec::new());
     let mut dirs = Vec::new();
     for i in 0..BIG_FILES + u64::from(BIG_DIRS) {
         let name = format!("entry{i:07}.dat");
@@ -158,20 +157,13 @@ fn big_dir_app() -> BigDir {
             counted: true,
             other_fs: false,
         };
-        encode(&mut bytes, &base, &entry);
-        sums.add_entry(&entry);
+        writer.push(&entry);
         if is_dir {
             dirs.push(root.child(node));
         }
     }
-    let listing = Listing {
-        chain: root,
-        base,
-        entries: bytes,
-        sums,
-        end: Some(ListingEnd::Complete),
-        root_size: None,
-    };
+    let sums = writer.sums;
+    let listing = writer.piece(&root, Some(ListingEnd::Complete));
     update(&mut app, Msg::Scan(progress(job, listing, sums)));
     update(
         &mut app,
@@ -228,18 +220,10 @@ impl BigDir {
             counted: true,
             other_fs: false,
         };
-        let mut bytes = Vec::new();
-        let mut sums = Sums::default();
-        encode(&mut bytes, &base, &entry);
-        sums.add_entry(&entry);
-        let listing = Listing {
-            chain,
-            base,
-            entries: bytes,
-            sums,
-            end: None,
-            root_size: None,
-        };
+        let mut writer = Writer::new(base, Vec::new());
+        writer.push(&entry);
+        let sums = writer.sums;
+        let listing = writer.piece(&chain, None);
         update(&mut self.app, Msg::Scan(progress(JobId(1), listing, sums)));
     }
 }

@@ -21,6 +21,7 @@ macro_rules! say_part {
 }
 
 pub mod cli;
+pub mod delete;
 pub mod headless;
 pub mod report;
 pub mod scan;

@@ -141,6 +141,9 @@ pub fn write_tree(tree: &JobTree, from: Node, out: &mut impl Write) -> io::Resul
             continue;
         };
         *next = after;
+        if entry.kind == EntryKind::Removed {
+            continue;
+        }
         out.write_all(b",\n")?;
         if entry.kind != EntryKind::Dir {
             leaf(out, &entry)?;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::errors::{ErrorLog, ErrorRecord};
 use crate::scan::{JobId, JobState, JobStats, ScanEvent, Totals, WorkerId};
-use crate::tree::JobTree;
+use crate::tree::{JobTree, Node};
 
 #[derive(Clone, Debug)]
 pub struct JobRecord {
@@ -22,6 +22,8 @@ pub struct JobRecord {
     pub elapsed: Option<Duration>,
     /// Its files: merged from progress while it runs, final once it ends.
     pub stats: JobStats,
+    /// What was deleted from it in the browser, as the scan had counted it.
+    pub deleted: Totals,
     /// The tree, when the job keeps one (built from its listings as they
     /// come: its root's sums equal `totals` after every event). Shared with
     /// an export being written; changed only here.
@@ -77,6 +79,7 @@ impl Tally {
             started: None,
             elapsed: None,
             stats: JobStats::default(),
+            deleted: Totals::default(),
         });
         self.finished_at = None;
     }
@@ -135,6 +138,34 @@ impl Tally {
                 }
             }
             ScanEvent::Files(_) | ScanEvent::WorkerPanicked { .. } | ScanEvent::Stopped => {}
+        }
+    }
+
+    /// The entry at `offset` of directory `parent` of `job`'s tree was
+    /// deleted: it leaves the tree and the job's totals.
+    pub fn deleted(&mut self, job: JobId, parent: Node, offset: u32) -> Option<Totals> {
+        let record = self.job_mut(job)?;
+        let tree = Arc::make_mut(record.tree.as_mut()?);
+        let removed = tree.remove(parent, offset)?;
+        record.totals = record.totals.without(&removed);
+        record.deleted += removed;
+        Some(removed)
+    }
+
+    /// What a deletion left of directory `node` of `job`, scanned again
+    /// (`fresh`, with its totals), replaces what the tree held there.
+    pub fn remeasured(&mut self, job: JobId, node: Node, fresh: &JobTree, totals: Totals) {
+        let Some(record) = self.job_mut(job) else {
+            return;
+        };
+        let Some(tree) = record.tree.as_mut() else {
+            return;
+        };
+        if let Some((out, put)) = Arc::make_mut(tree).graft(node, fresh, totals) {
+            let gone = out.without(&put);
+            record.totals = record.totals.without(&out);
+            record.totals += put;
+            record.deleted += gone;
         }
     }
 

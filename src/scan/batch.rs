@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::event::{Progress, Totals, WorkerId};
 use super::job::Job;
-use super::listing::{self, Base, Entry, Listing, ListingEnd, NodeChain, OwnSize, Sums};
+use super::listing::{Base, Listing, ListingEnd, NodeChain, OwnSize, Writer};
 use super::pool::Shared;
 use super::stats::JobStats;
 
@@ -51,43 +51,26 @@ pub(crate) struct Batch {
 /// The entries of the directory being read since the last flush.
 pub(crate) struct ListingBuf {
     chain: Arc<NodeChain>,
-    pub(crate) base: Base,
+    /// Its bytes are reused from directory to directory; each piece sent is
+    /// a copy of just its bytes.
+    pub(crate) writer: Writer,
     /// The root's own size, until its first piece is sent.
     pub(crate) root_size: Option<OwnSize>,
-    /// Reused from directory to directory; each piece sent is a copy of
-    /// just its bytes.
-    entries: Vec<u8>,
-    pub(crate) sums: Sums,
 }
 
 impl ListingBuf {
     pub(crate) fn new(chain: Arc<NodeChain>, base: Base, scratch: Vec<u8>) -> ListingBuf {
         ListingBuf {
             chain,
-            base,
+            writer: Writer::new(base, scratch),
             root_size: None,
-            entries: scratch,
-            sums: Sums::default(),
         }
-    }
-
-    #[inline]
-    pub(crate) fn push(&mut self, entry: &Entry) {
-        listing::encode(&mut self.entries, &self.base, entry);
-        self.sums.add_entry(entry);
     }
 
     /// What was gathered since the last piece, as a piece to send.
     fn piece(&mut self, end: Option<ListingEnd>) -> Listing {
-        let piece = Listing {
-            chain: Arc::clone(&self.chain),
-            base: self.base,
-            entries: self.entries.as_slice().to_vec(),
-            sums: std::mem::take(&mut self.sums),
-            end,
-            root_size: self.root_size.take(),
-        };
-        self.entries.clear();
+        let mut piece = self.writer.piece(&self.chain, end);
+        piece.root_size = self.root_size.take();
         piece
     }
 }
@@ -129,8 +112,9 @@ impl Batch {
         if let Some(mut buf) = self.listing.take() {
             self.listings.push(buf.piece(Some(end)));
             // Kept for the next directory, unless a huge one made it huge.
-            if buf.entries.capacity() <= SCRATCH_KEPT {
-                self.listing_scratch = buf.entries;
+            let scratch = buf.writer.into_scratch();
+            if scratch.capacity() <= SCRATCH_KEPT {
+                self.listing_scratch = scratch;
             }
         }
     }
@@ -160,7 +144,7 @@ impl Batch {
             shared.outbox.files(job.id, paths, || shared.is_stopped());
         }
         if let Some(buf) = &mut self.listing
-            && (!buf.entries.is_empty() || buf.sums != Sums::default())
+            && !buf.writer.is_empty()
         {
             self.listings.push(buf.piece(None));
         }

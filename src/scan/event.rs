@@ -62,6 +62,22 @@ impl Totals {
     }
 }
 
+impl Totals {
+    /// `self` without `other` (what a deletion took out); never below zero.
+    pub fn without(&self, other: &Totals) -> Totals {
+        Totals {
+            files: self.files.saturating_sub(other.files),
+            dirs: self.dirs.saturating_sub(other.dirs),
+            symlinks: self.symlinks.saturating_sub(other.symlinks),
+            other: self.other.saturating_sub(other.other),
+            bytes: self.bytes.saturating_sub(other.bytes),
+            disk_bytes: self.disk_bytes.saturating_sub(other.disk_bytes),
+            errors: self.errors.saturating_sub(other.errors),
+            skipped_dirs: self.skipped_dirs.saturating_sub(other.skipped_dirs),
+        }
+    }
+}
+
 impl AddAssign for Totals {
     fn add_assign(&mut self, rhs: Totals) {
         self.files += rhs.files;

@@ -30,6 +30,9 @@ pub enum EntryKind {
     Unreadable,
     /// Skipped by `--exclude`: listed, not counted.
     Excluded,
+    /// Deleted from the browser: its bytes stay in the listing (offsets
+    /// never change), it counts for nothing and is not shown.
+    Removed,
 }
 
 const KIND_MASK: u8 = 0b111;
@@ -53,6 +56,7 @@ impl EntryKind {
             EntryKind::Other => 3,
             EntryKind::Unreadable => 4,
             EntryKind::Excluded => 5,
+            EntryKind::Removed => 6,
         }
     }
 
@@ -63,7 +67,8 @@ impl EntryKind {
             2 => EntryKind::Symlink,
             3 => EntryKind::Other,
             4 => EntryKind::Unreadable,
-            _ => EntryKind::Excluded,
+            5 => EntryKind::Excluded,
+            _ => EntryKind::Removed,
         }
     }
 }
@@ -151,6 +156,21 @@ pub fn encode(out: &mut Vec<u8>, base: &Base, entry: &Entry) {
     }
     if entry.dev != base.dev {
         varint(out, entry.dev);
+    }
+}
+
+/// Marks the entry at `offset` deleted, in place: its bytes stay, so every
+/// other entry keeps its offset.
+pub fn mark_removed(listing: &mut [u8], offset: u32) {
+    if let Some(head) = listing.get_mut(offset as usize) {
+        *head = (*head & !KIND_MASK) | EntryKind::Removed.code();
+    }
+}
+
+/// Marks the hard link at `offset` as the one its blocks are counted at.
+pub fn mark_counted(listing: &mut [u8], offset: u32) {
+    if let Some(head) = listing.get_mut(offset as usize) {
+        *head &= !UNCOUNTED;
     }
 }
 
@@ -256,7 +276,7 @@ impl Sums {
     /// counted where it is reported.
     pub fn add_entry(&mut self, entry: &Entry) {
         match entry.kind {
-            EntryKind::Excluded | EntryKind::Unreadable => return,
+            EntryKind::Excluded | EntryKind::Unreadable | EntryKind::Removed => return,
             EntryKind::File => {
                 self.files += 1;
                 self.bytes += entry.size;
@@ -343,6 +363,85 @@ pub struct Listing {
     /// The root's own size and blocks, in its first piece (a directory's
     /// are in its parent's listing; the root has none).
     pub root_size: Option<OwnSize>,
+    /// The directories entered among these entries, so that the tree
+    /// places them without decoding the piece.
+    pub subdirs: Vec<Subdir>,
+}
+
+/// A directory the scan entered, as its parent's listing holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Subdir {
+    pub node: u32,
+    /// Its entry's offset in the piece.
+    pub offset: u32,
+    /// Its own blocks, in bytes, as its parent's sums count them.
+    pub disk: u64,
+}
+
+/// Entries being packed into pieces: the bytes, their sums and the
+/// directories among them, together.
+#[derive(Clone, Debug, Default)]
+pub struct Writer {
+    pub base: Base,
+    entries: Vec<u8>,
+    pub sums: Sums,
+    subdirs: Vec<Subdir>,
+}
+
+impl Writer {
+    /// A writer for a directory whose entries are encoded against `base`,
+    /// reusing `scratch` for the bytes.
+    pub fn new(base: Base, scratch: Vec<u8>) -> Writer {
+        Writer {
+            base,
+            entries: scratch,
+            sums: Sums::default(),
+            subdirs: Vec::new(),
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, entry: &Entry) {
+        if entry.kind == EntryKind::Dir && entry.node != NO_NODE {
+            self.subdirs.push(Subdir {
+                node: entry.node,
+                offset: self.entries.len() as u32,
+                disk: entry.counted_disk(),
+            });
+        }
+        encode(&mut self.entries, &self.base, entry);
+        self.sums.add_entry(entry);
+    }
+
+    /// Bytes written since the last piece.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether anything was pushed (or counted) since the last piece.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.sums == Sums::default()
+    }
+
+    /// What was pushed since the last piece, as a piece of `chain`'s listing.
+    pub fn piece(&mut self, chain: &Arc<NodeChain>, end: Option<ListingEnd>) -> Listing {
+        let piece = Listing {
+            chain: Arc::clone(chain),
+            base: self.base,
+            entries: self.entries.as_slice().to_vec(),
+            sums: std::mem::take(&mut self.sums),
+            end,
+            root_size: None,
+            subdirs: std::mem::take(&mut self.subdirs),
+        };
+        self.entries.clear();
+        piece
+    }
+
+    /// The scratch space, for the next directory.
+    pub fn into_scratch(self) -> Vec<u8> {
+        self.entries
+    }
 }
 
 /// A directory's own apparent size and blocks.

@@ -208,7 +208,7 @@ impl WorkerCtx {
     #[inline]
     fn record(&mut self, name: &CStr, facts: &Facts, kind: EntryKind, counted: bool, node: u32) {
         if let Some(listing) = &mut self.batch.listing {
-            listing.push(&Entry {
+            listing.writer.push(&Entry {
                 name: name.to_bytes(),
                 kind,
                 size: facts.size,
@@ -232,8 +232,8 @@ impl WorkerCtx {
     /// Lists an entry known by its name only (unreadable, or excluded).
     fn record_bare(&mut self, name: &CStr, kind: EntryKind) {
         if let Some(listing) = &mut self.batch.listing {
-            let base = listing.base;
-            listing.push(&Entry {
+            let base = listing.writer.base;
+            listing.writer.push(&Entry {
                 name: name.to_bytes(),
                 kind,
                 size: 0,

@@ -213,12 +213,12 @@ impl WorkerCtx {
         self.batch.delta.disk_bytes += facts.allocated;
         if let Some(listing) = &mut self.batch.listing {
             // The root's own blocks: no parent lists them.
-            listing.base = Base {
+            listing.writer.base = Base {
                 dev: facts.dev,
                 ino: facts.ino,
                 mtime: facts.mtime,
             };
-            listing.sums.disk += facts.allocated;
+            listing.writer.sums.disk += facts.allocated;
             listing.root_size = Some(OwnSize {
                 size: facts.size,
                 blocks: facts.allocated / 512,
@@ -260,7 +260,7 @@ impl WorkerCtx {
     pub(super) fn report(&mut self, job: &Job, path: PathBuf, cause: Cause) {
         self.batch.delta.errors += 1;
         if let Some(listing) = &mut self.batch.listing {
-            listing.sums.errors += 1;
+            listing.writer.sums.errors += 1;
         }
         self.shared.outbox.error(job.id, path, cause);
     }

@@ -85,6 +85,28 @@ impl Arena {
         block.get(start..start + place.len as usize).unwrap_or(&[])
     }
 
+    /// The bytes of a listing, to mark an entry deleted in place.
+    pub(super) fn get_mut(&mut self, place: Place) -> &mut [u8] {
+        if place.len == 0 {
+            return &mut [];
+        }
+        let current = self.full.len();
+        let block: &mut [u8] = match place.block {
+            OWN => {
+                return self
+                    .own
+                    .get_mut(place.offset as usize)
+                    .map_or(&mut [], |b| b);
+            }
+            b if b as usize == current => &mut self.current,
+            b => self.full.get_mut(b as usize).map_or(&mut [], |b| b),
+        };
+        let start = place.offset as usize;
+        block
+            .get_mut(start..start + place.len as usize)
+            .unwrap_or(&mut [])
+    }
+
     pub(super) fn heap_bytes(&self) -> usize {
         self.full.iter().map(|b| b.len()).sum::<usize>()
             + self.current.capacity()

@@ -12,7 +12,7 @@
 //! by its parent's listing), one less when its last piece arrives.
 
 use super::{JobTree, NO_SLOT, Node, ROOT, State};
-use crate::scan::listing::{self, Base, EntryKind, Listing, ListingEnd, NodeChain, Sums};
+use crate::scan::listing::{Base, Listing, ListingEnd, NodeChain, Subdir, Sums};
 
 impl JobTree {
     /// Applies one piece of a directory's listing.
@@ -42,7 +42,7 @@ impl JobTree {
                 .or_default()
                 .extend_from_slice(&piece.entries),
         }
-        self.place_children(node, start);
+        self.place_children(node, start, &piece.subdirs);
         self.add_up(node, &piece.sums);
         if let Some(end) = piece.end {
             self.end_listing(node, end);
@@ -50,20 +50,26 @@ impl JobTree {
     }
 
     fn set_base(&mut self, node: Node, base: Base) {
-        let dev = match self.devices.iter().position(|&d| d == base.dev) {
-            Some(at) => at,
-            None => {
-                self.devices.push(base.dev);
-                self.devices.len() - 1
-            }
-        };
+        let dev = self.device_index(base.dev);
         if let Some(record) = self.dirs.get_mut(node) {
             record.ino = base.ino;
             record.mtime = base.mtime;
-            // More devices than this in one tree is beyond belief; the
-            // last index stands for the rest.
-            record.dev = u16::try_from(dev).unwrap_or(u16::MAX);
+            record.dev = dev;
         }
+    }
+
+    /// The index of a device in `devices`, added if new.
+    pub(super) fn device_index(&mut self, dev: u64) -> u16 {
+        let at = match self.devices.iter().position(|&d| d == dev) {
+            Some(at) => at,
+            None => {
+                self.devices.push(dev);
+                self.devices.len() - 1
+            }
+        };
+        // More devices than this in one tree is beyond belief; the last
+        // index stands for the rest.
+        u16::try_from(at).unwrap_or(u16::MAX)
     }
 
     /// Makes the records of the chain's directories that are not known yet,
@@ -100,27 +106,18 @@ impl JobTree {
         self.add_open(node, 1);
     }
 
-    /// The subdirectories listed from `start` on: named below `node`, placed
-    /// at their entry, and given their own blocks.
-    fn place_children(&mut self, node: Node, start: usize) {
-        let mut children = Vec::new();
-        let base = self.base(node);
-        let bytes = self.listing(node);
-        let mut at = start;
-        while let Some((entry, next)) = listing::decode(bytes, at, &base) {
-            if entry.kind == EntryKind::Dir && entry.entered() {
-                children.push((entry.node, at as u32, entry.counted_disk()));
-            }
-            at = next;
-        }
-        for (child, slot, own_blocks) in children {
-            self.name(child, node);
-            if let Some(record) = self.dirs.get_mut(child)
+    /// The subdirectories of a piece placed at `start` in `node`'s
+    /// listing: named below it, placed at their entry, and given their own
+    /// blocks.
+    fn place_children(&mut self, node: Node, start: usize, subdirs: &[Subdir]) {
+        for sub in subdirs {
+            self.name(sub.node, node);
+            if let Some(record) = self.dirs.get_mut(sub.node)
                 && record.slot == NO_SLOT
             {
-                record.slot = slot;
+                record.slot = start as u32 + sub.offset;
                 // The parent's sums got these blocks with its listing.
-                record.disk += own_blocks;
+                record.disk += sub.disk;
             }
         }
     }

@@ -11,6 +11,7 @@
 
 mod arena;
 mod build;
+mod edit;
 mod paths;
 pub mod sorted;
 mod store;
@@ -19,7 +20,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::scan::listing::{self, Base, Entry, NO_NODE, OwnSize, Sums};
+use crate::scan::listing::{self, Base, Entry, EntryKind, NO_NODE, OwnSize, Sums};
 use store::Store;
 
 /// A directory's node; the root is `ROOT`.
@@ -38,6 +39,8 @@ pub struct JobTree {
     growing: HashMap<Node, Vec<u8>>,
     /// The devices met, by index (`DirRecord::dev`): a tree spans few.
     devices: Vec<u64>,
+    /// Edits since it was built (see `edit.rs`).
+    generation: u64,
 }
 
 /// One directory of the tree: 96 bytes.
@@ -116,6 +119,7 @@ impl JobTree {
             dirs,
             growing: HashMap::new(),
             devices: Vec::new(),
+            generation: 0,
         }
     }
 
@@ -158,7 +162,8 @@ impl JobTree {
         })
     }
 
-    /// The entries of `node` with their offsets, in the order read.
+    /// The entries of `node` with their offsets, in the order read (those
+    /// deleted since left out).
     pub fn entries(&self, node: Node) -> impl Iterator<Item = (u32, Entry<'_>)> {
         let base = self.base(node);
         let bytes = self.listing(node);
@@ -169,6 +174,7 @@ impl JobTree {
             at = next;
             Some((offset, entry))
         })
+        .filter(|(_, e)| e.kind != EntryKind::Removed)
     }
 
     /// The entry at `offset` of `node`'s listing.
@@ -200,6 +206,25 @@ impl DirRecord {
             errors: u64::from(self.errors),
             newest: self.newest,
         }
+    }
+
+    fn set_sums(&mut self, sums: &Sums) {
+        *self = DirRecord {
+            bytes: sums.bytes,
+            disk: sums.disk,
+            files: sums.files,
+            dirs: sums.dirs,
+            entries: sums.entries,
+            newest: sums.newest,
+            errors: u32::try_from(sums.errors).unwrap_or(u32::MAX),
+            ..self.clone()
+        };
+    }
+
+    fn subtract(&mut self, sums: &Sums) {
+        let mut mine = self.sums();
+        mine.subtract(sums);
+        self.set_sums(&mine);
     }
 
     fn add(&mut self, sums: &Sums) {

@@ -10,7 +10,7 @@
 use std::cmp::Ordering;
 
 use super::{JobTree, Node};
-use crate::scan::listing::{self, Entry};
+use crate::scan::listing::{self, Entry, EntryKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortKey {
@@ -161,6 +161,9 @@ impl SortedDir {
     }
 
     fn keeps(&self, entry: &Entry) -> bool {
+        if entry.kind == EntryKind::Removed {
+            return false;
+        }
         self.filter.is_empty()
             || String::from_utf8_lossy(entry.name)
                 .to_lowercase()

@@ -53,6 +53,10 @@ impl Store {
         self.arena.put_owned(bytes)
     }
 
+    pub(super) fn listing_mut(&mut self, place: Place) -> &mut [u8] {
+        self.arena.get_mut(place)
+    }
+
     pub(super) fn listing(&self, place: Place) -> &[u8] {
         self.arena.get(place)
     }

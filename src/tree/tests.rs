@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use super::sorted::{Order, SortKey, SortedDir};
 use super::*;
+use crate::scan::Totals;
 use crate::scan::listing::{
-    Base, EntryKind, Listing, ListingEnd, NO_NODE, NodeChain, Sums, encode,
+    Base, EntryKind, Listing, ListingEnd, NO_NODE, NodeChain, Sums, Writer,
 };
 
 fn base(ino: u64) -> Base {
@@ -35,21 +36,11 @@ fn entry<'a>(name: &'a str, kind: EntryKind, size: u64, node: u32) -> Entry<'a> 
 
 /// A piece of `chain.node`'s listing holding `entries`.
 fn piece(chain: &Arc<NodeChain>, entries: &[Entry], end: Option<ListingEnd>) -> Listing {
-    let b = base(chain.node as u64);
-    let mut bytes = Vec::new();
-    let mut sums = Sums::default();
+    let mut writer = Writer::new(base(chain.node as u64), Vec::new());
     for e in entries {
-        encode(&mut bytes, &b, e);
-        sums.add_entry(e);
+        writer.push(e);
     }
-    Listing {
-        chain: Arc::clone(chain),
-        base: b,
-        entries: bytes,
-        sums,
-        end,
-        root_size: None,
-    }
+    writer.piece(chain, end)
 }
 
 /// root/{a.txt 1000, sub/{b 3000, deep/{c 5000}}, other 700}
@@ -226,4 +217,107 @@ fn apparent_sizes_and_counts_order_directories_by_their_subtrees() {
     let mut view = SortedDir::new(ROOT, count, "");
     view.refresh(&tree);
     assert_eq!(names(&tree, &view)[0], "sub");
+}
+
+#[test]
+fn a_removed_file_leaves_every_sum_above_it() {
+    let (mut tree, _) = build(&[0, 1, 2, 3]);
+    let before = tree.root().sums();
+    let (offset, _) = tree.entries(2).find(|(_, e)| e.name == b"c").unwrap();
+    let generation = tree.generation();
+    let totals = tree.remove(2, offset).unwrap();
+    assert_eq!(
+        (totals.files, totals.bytes, totals.disk_bytes),
+        (1, 5000, 10 * 512)
+    );
+    assert!(tree.generation() > generation);
+    assert_eq!(tree.entries(2).count(), 0, "it is not listed any more");
+    let after = tree.root().sums();
+    assert_eq!(after.files, before.files - 1);
+    assert_eq!(after.entries, before.entries - 1);
+    assert_eq!(after.disk, before.disk - 10 * 512);
+    assert_eq!(tree.dir(1).unwrap().sums().disk, (8 + 6 + 8) * 512);
+    assert!(tree.remove(2, offset).is_none(), "once");
+}
+
+#[test]
+fn a_removed_directory_takes_its_subtree_with_it() {
+    let (mut tree, _) = build(&[0, 1, 2, 3]);
+    let before = tree.root().sums();
+    let sub = tree.dir(1).unwrap().sums();
+    let (offset, _) = tree.entries(ROOT).find(|(_, e)| e.name == b"sub").unwrap();
+    let totals = tree.remove(ROOT, offset).unwrap();
+    assert_eq!((totals.files, totals.dirs), (2, 2), "b and c; sub and deep");
+    assert_eq!(totals.disk_bytes, sub.disk);
+    let after = tree.root().sums();
+    assert_eq!(after.dirs, before.dirs - 2);
+    assert_eq!(after.entries, before.entries - 4);
+    assert_eq!(after.disk, before.disk - sub.disk);
+    assert!(tree.dir(1).is_none() && tree.dir(2).is_none());
+    assert!(tree.locate(Path::new("/r/sub")).is_none());
+}
+
+#[test]
+fn a_hard_link_removed_hands_its_blocks_to_another_link() {
+    let root = NodeChain::root();
+    let linked = |name, counted| Entry {
+        nlink: 2,
+        counted,
+        ino: 777,
+        ..entry(name, EntryKind::File, 4096, NO_NODE)
+    };
+    let mut tree = JobTree::new(Arc::from(Path::new("/r")));
+    tree.apply(&piece(
+        &root,
+        &[linked("first", true), linked("second", false)],
+        Some(ListingEnd::Complete),
+    ));
+    assert_eq!(tree.root().sums().disk, 8 * 512, "counted once");
+    let (offset, _) = tree
+        .entries(ROOT)
+        .find(|(_, e)| e.name == b"first")
+        .unwrap();
+    tree.remove(ROOT, offset);
+    assert_eq!(
+        tree.root().sums().disk,
+        8 * 512,
+        "now counted at the other link"
+    );
+    let (_, second) = tree.entries(ROOT).next().unwrap();
+    assert!(second.counted);
+}
+
+#[test]
+fn a_fresh_scan_of_a_directory_replaces_its_subtree() {
+    let (mut tree, _) = build(&[0, 1, 2, 3]);
+    let before = tree.root().sums();
+    let old = tree.dir(1).unwrap().sums();
+    // A scan of /r/sub after a deletion left only b there.
+    let fresh_root = NodeChain::root();
+    let mut fresh = JobTree::new(Arc::from(Path::new("/r/sub")));
+    let mut only_b = piece(
+        &fresh_root,
+        &[entry("b", EntryKind::File, 3000, NO_NODE)],
+        Some(ListingEnd::Complete),
+    );
+    only_b.sums.disk += 8 * 512;
+    fresh.apply(&only_b);
+    let fresh_totals = Totals {
+        files: 1,
+        bytes: 3000,
+        disk_bytes: (8 + 6) * 512,
+        ..Totals::default()
+    };
+    let (out, put) = tree.graft(1, &fresh, fresh_totals).unwrap();
+    assert_eq!((out.files, out.dirs, out.disk_bytes), (2, 1, old.disk));
+    assert_eq!(put, fresh_totals);
+    let sub = tree.dir(1).unwrap().sums();
+    assert_eq!((sub.files, sub.dirs, sub.disk), (1, 0, (8 + 6) * 512));
+    let after = tree.root().sums();
+    assert_eq!(after.files, before.files - 1);
+    assert_eq!(after.disk, before.disk - old.disk + sub.disk);
+    assert!(tree.dir(2).is_none(), "deep is gone");
+    let names: Vec<&[u8]> = tree.entries(1).map(|(_, e)| e.name).collect();
+    assert_eq!(names, [b"b"]);
+    assert_eq!(tree.path_of(1).unwrap(), Path::new("/r/sub"));
 }

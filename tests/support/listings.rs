@@ -5,16 +5,16 @@ use std::path::Path;
 use std::sync::Arc;
 
 use dirdash::scan::listing::{
-    Base, Entry, EntryKind, Listing, ListingEnd, NO_NODE, NodeChain, OwnSize, Sums, encode,
+    Base, Entry, EntryKind, Listing, ListingEnd, NO_NODE, NodeChain, OwnSize, Sums, Writer,
 };
 use dirdash::scan::{JobId, Progress, ScanEvent, Totals, WorkerId};
 
 /// One directory being listed.
 pub struct Dir {
     chain: Arc<NodeChain>,
-    base: Base,
-    bytes: Vec<u8>,
-    sums: Sums,
+    writer: Writer,
+    /// Entries listed so far, for their inode numbers.
+    listed: u64,
     totals: Totals,
     next_node: Arc<std::sync::atomic::AtomicU32>,
     root_size: Option<OwnSize>,
@@ -28,6 +28,8 @@ pub struct Item<'a> {
     pub blocks: u64,
     pub mtime: i64,
     pub nlink: u64,
+    /// A directory on another filesystem, not entered.
+    pub other_fs: bool,
 }
 
 impl<'a> Item<'a> {
@@ -39,6 +41,7 @@ impl<'a> Item<'a> {
             blocks: size.div_ceil(4096) * 8,
             mtime: 1_700_000_000,
             nlink: 1,
+            other_fs: false,
         }
     }
 }
@@ -50,15 +53,15 @@ impl Dir {
             ino: 2,
             mtime: 1_700_000_000,
         };
-        let sums = Sums {
+        let mut writer = Writer::new(base, Vec::new());
+        writer.sums = Sums {
             disk: 4096,
             ..Sums::default()
         };
         Dir {
             chain: NodeChain::root(),
-            base,
-            bytes: Vec::new(),
-            sums,
+            writer,
+            listed: 0,
             totals: Totals {
                 disk_bytes: 4096,
                 ..Totals::default()
@@ -78,15 +81,15 @@ impl Dir {
             size: item.size,
             blocks: item.blocks,
             mtime: item.mtime,
-            ino: self.base.ino + 1 + self.bytes.len() as u64,
-            dev: self.base.dev,
+            ino: self.writer.base.ino + 1 + self.listed,
+            dev: self.writer.base.dev,
             nlink: item.nlink,
             node,
             counted: true,
-            other_fs: false,
+            other_fs: item.other_fs,
         };
-        encode(&mut self.bytes, &self.base, &entry);
-        self.sums.add_entry(&entry);
+        self.listed += 1;
+        self.writer.push(&entry);
         match item.kind {
             EntryKind::File => {
                 self.totals.files += 1;
@@ -96,13 +99,13 @@ impl Dir {
             EntryKind::Symlink => self.totals.symlinks += 1,
             EntryKind::Other => self.totals.other += 1,
             EntryKind::Unreadable => self.totals.errors += 1,
-            EntryKind::Excluded => {}
+            EntryKind::Excluded | EntryKind::Removed => {}
         }
         if item.kind != EntryKind::Unreadable && item.kind != EntryKind::Excluded {
             self.totals.disk_bytes += item.blocks * 512;
         }
         if item.kind == EntryKind::Unreadable {
-            self.sums.errors += 1;
+            self.writer.sums.errors += 1;
         }
     }
 
@@ -128,17 +131,18 @@ impl Dir {
             blocks: 8,
             mtime: 1_700_000_000,
             nlink: 1,
+            other_fs: false,
         };
         self.push(&item, node);
+        let base = Base {
+            dev: 1,
+            ino: 1000 * u64::from(node),
+            mtime: 1_700_000_000,
+        };
         Dir {
             chain: self.chain.child(node),
-            base: Base {
-                dev: 1,
-                ino: 1000 * u64::from(node),
-                mtime: 1_700_000_000,
-            },
-            bytes: Vec::new(),
-            sums: Sums::default(),
+            writer: Writer::new(base, Vec::new()),
+            listed: 0,
             totals: Totals::default(),
             next_node: Arc::clone(&self.next_node),
             root_size: None,
@@ -147,14 +151,8 @@ impl Dir {
 
     /// What was listed since the last piece, as one piece; `end` ends it.
     pub fn piece(&mut self, end: Option<ListingEnd>) -> (Listing, Totals) {
-        let piece = Listing {
-            chain: Arc::clone(&self.chain),
-            base: self.base,
-            entries: std::mem::take(&mut self.bytes),
-            sums: std::mem::take(&mut self.sums),
-            end,
-            root_size: self.root_size.take(),
-        };
+        let mut piece = self.writer.piece(&self.chain, end);
+        piece.root_size = self.root_size.take();
         (piece, std::mem::take(&mut self.totals))
     }
 

@@ -1,0 +1,344 @@
+//! Removing a directory and everything below it, by descriptor, on several
+//! threads: each directory is a task, opened relative to its parent's
+//! descriptor (never through a symlink, never onto another filesystem or
+//! mount), emptied entry by entry, and removed from its parent once its
+//! last subdirectory is. The stop flag is read between entries.
+
+use std::ffi::{CStr, CString, OsStr};
+use std::mem::MaybeUninit;
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::thread::JoinHandle;
+
+use crossbeam_channel::Sender;
+use rustix::fs::{AtFlags, FileType, RawDir};
+use rustix::io::Errno;
+
+use super::descend::{self, Refusal};
+use super::plan::Identity;
+use super::{DeleteEvent, Problem};
+
+/// getdents buffer per thread.
+const DIRENT_BUFFER: usize = 64 * 1024;
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A queue of tasks stays a queue whatever a panicking thread did.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What the threads share.
+pub(super) struct Crew {
+    pub(super) stop: Arc<AtomicBool>,
+    /// Entries removed so far.
+    pub(super) removed: Arc<AtomicU64>,
+    events: Sender<DeleteEvent>,
+    queue: Mutex<Queue>,
+    wake: Condvar,
+}
+
+struct Queue {
+    tasks: Vec<Arc<DirTask>>,
+    closing: bool,
+}
+
+/// One directory to empty and remove.
+pub(super) struct DirTask {
+    parent: Parent,
+    name: CString,
+    identity: Identity,
+    path: PathBuf,
+    fd: OnceLock<OwnedFd>,
+    /// Its own listing and its subdirectories not yet removed.
+    pending: AtomicUsize,
+    /// Something below it stays: it cannot be removed.
+    left: AtomicBool,
+}
+
+/// Where a directory is removed from.
+pub(super) enum Parent {
+    Dir(Arc<DirTask>),
+    /// The top of the subtree: its parent was opened and checked by the
+    /// caller, who hears, on `done`, whether the whole subtree went.
+    Top {
+        fd: Arc<OwnedFd>,
+        done: Sender<bool>,
+    },
+}
+
+impl Crew {
+    pub(super) fn new(
+        stop: Arc<AtomicBool>,
+        removed: Arc<AtomicU64>,
+        events: Sender<DeleteEvent>,
+    ) -> Arc<Crew> {
+        Arc::new(Crew {
+            stop,
+            removed,
+            events,
+            queue: Mutex::new(Queue {
+                tasks: Vec::new(),
+                closing: false,
+            }),
+            wake: Condvar::new(),
+        })
+    }
+
+    /// `n` threads that work until `close`.
+    pub(super) fn spawn(self: &Arc<Crew>, n: usize) -> std::io::Result<Vec<JoinHandle<()>>> {
+        (0..n)
+            .map(|i| {
+                let crew = Arc::clone(self);
+                std::thread::Builder::new()
+                    .name(format!("dirdash-delete-{i}"))
+                    .spawn(move || crew.work())
+            })
+            .collect()
+    }
+
+    pub(super) fn close(&self) {
+        lock(&self.queue).closing = true;
+        self.wake.notify_all();
+    }
+
+    fn problem(&self, problem: Problem) {
+        let _ = self.events.send(DeleteEvent::Problem(problem));
+    }
+
+    /// Queues the removal of `name` in the open, checked directory `parent`.
+    pub(super) fn remove_tree(
+        &self,
+        parent: Arc<OwnedFd>,
+        name: CString,
+        identity: Identity,
+        path: PathBuf,
+        done: Sender<bool>,
+    ) {
+        self.push(Arc::new(DirTask {
+            parent: Parent::Top { fd: parent, done },
+            name,
+            identity,
+            path,
+            fd: OnceLock::new(),
+            pending: AtomicUsize::new(1),
+            left: AtomicBool::new(false),
+        }));
+    }
+
+    fn push(&self, task: Arc<DirTask>) {
+        lock(&self.queue).tasks.push(task);
+        self.wake.notify_one();
+    }
+
+    fn work(&self) {
+        let mut buffer: Vec<u8> = Vec::with_capacity(DIRENT_BUFFER);
+        loop {
+            let task = {
+                let mut queue = lock(&self.queue);
+                loop {
+                    if let Some(task) = queue.tasks.pop() {
+                        break Some(task);
+                    }
+                    if queue.closing {
+                        break None;
+                    }
+                    queue = self
+                        .wake
+                        .wait(queue)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+            };
+            match task {
+                Some(task) => {
+                    self.empty(&task, &mut buffer);
+                    self.complete(task);
+                }
+                None => return,
+            }
+        }
+    }
+
+    /// Opens the task's directory and removes what it holds.
+    fn empty(&self, task: &Arc<DirTask>, buffer: &mut Vec<u8>) {
+        if self.stop.load(Ordering::Relaxed) {
+            task.left.store(true, Ordering::Relaxed);
+            return;
+        }
+        let Some(parent) = task.parent.fd() else {
+            task.left.store(true, Ordering::Relaxed);
+            return;
+        };
+        let fd =
+            match descend::open_verified(parent, task.name.as_bytes(), task.identity, &task.path) {
+                Ok(fd) => fd,
+                Err(Refusal::Vanished(_)) => return,
+                Err(refusal) => {
+                    self.problem(Problem::Refused(refusal));
+                    task.left.store(true, Ordering::Relaxed);
+                    return;
+                }
+            };
+        if descend::is_mount_root(&fd) {
+            self.problem(Problem::MountPoint(task.path.clone()));
+            task.left.store(true, Ordering::Relaxed);
+            return;
+        }
+        let fd = task.fd.get_or_init(|| fd);
+        let mut listing = RawDir::new(fd, buffer.spare_capacity_mut() as &mut [MaybeUninit<u8>]);
+        while let Some(next) = listing.next() {
+            if self.stop.load(Ordering::Relaxed) {
+                task.left.store(true, Ordering::Relaxed);
+                return;
+            }
+            let entry = match next {
+                Ok(entry) => entry,
+                Err(e) => {
+                    self.problem(Problem::Io(task.path.clone(), e.into()));
+                    task.left.store(true, Ordering::Relaxed);
+                    return;
+                }
+            };
+            let name = entry.file_name();
+            if matches!(name.to_bytes(), b"." | b"..") {
+                continue;
+            }
+            match entry.file_type() {
+                FileType::Directory => self.subdirectory(task, fd, name),
+                FileType::Unknown => {
+                    match rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+                        Ok(stat)
+                            if FileType::from_raw_mode(stat.st_mode) == FileType::Directory =>
+                        {
+                            self.subdirectory(task, fd, name);
+                        }
+                        _ => self.unlink(task, fd, name),
+                    }
+                }
+                _ => self.unlink(task, fd, name),
+            }
+        }
+    }
+
+    fn unlink(&self, task: &Arc<DirTask>, dir: &OwnedFd, name: &CStr) {
+        match rustix::fs::unlinkat(dir, name, AtFlags::empty()) {
+            Ok(()) => {
+                self.removed.fetch_add(1, Ordering::Relaxed);
+            }
+            // Gone meanwhile: nothing to do.
+            Err(Errno::NOENT) => {}
+            // A directory now (it was replaced): it is looked at as one.
+            Err(Errno::ISDIR) => self.subdirectory(task, dir, name),
+            Err(e) => {
+                self.problem(Problem::Io(child_path(task, name), e.into()));
+                task.left.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// A directory inside: queued, unless it is on another filesystem.
+    fn subdirectory(&self, task: &Arc<DirTask>, dir: &OwnedFd, name: &CStr) {
+        let path = child_path(task, name);
+        let stat = match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(stat) => stat,
+            Err(Errno::NOENT) => return,
+            Err(e) => {
+                self.problem(Problem::Io(path, e.into()));
+                task.left.store(true, Ordering::Relaxed);
+                return;
+            }
+        };
+        if FileType::from_raw_mode(stat.st_mode) != FileType::Directory {
+            // Replaced by something else since it was listed: unlinked as that.
+            return self.unlink(task, dir, name);
+        }
+        if stat.st_dev != task.identity.dev {
+            self.problem(Problem::OtherFilesystem(path));
+            task.left.store(true, Ordering::Relaxed);
+            return;
+        }
+        task.pending.fetch_add(1, Ordering::AcqRel);
+        self.push(Arc::new(DirTask {
+            parent: Parent::Dir(Arc::clone(task)),
+            name: name.to_owned(),
+            identity: Identity {
+                dev: stat.st_dev,
+                ino: stat.st_ino,
+            },
+            path,
+            fd: OnceLock::new(),
+            pending: AtomicUsize::new(1),
+            left: AtomicBool::new(false),
+        }));
+    }
+
+    /// One of the task's parts is done; after the last, the directory is
+    /// removed (if it is empty) and its parent hears of it.
+    fn complete(&self, task: Arc<DirTask>) {
+        let mut task = task;
+        loop {
+            if task.pending.fetch_sub(1, Ordering::AcqRel) != 1 {
+                return;
+            }
+            let gone = !task.left.load(Ordering::Relaxed) && self.remove_dir(&task);
+            match &task.parent {
+                Parent::Top { done, .. } => {
+                    let _ = done.send(gone);
+                    return;
+                }
+                Parent::Dir(parent) => {
+                    if !gone {
+                        parent.left.store(true, Ordering::Relaxed);
+                    }
+                    let parent = Arc::clone(parent);
+                    task = parent;
+                }
+            }
+        }
+    }
+
+    /// Removes the emptied directory, if its name still names it.
+    fn remove_dir(&self, task: &DirTask) -> bool {
+        let Some(parent) = task.parent.fd() else {
+            return false;
+        };
+        match rustix::fs::statat(parent, task.name.as_c_str(), AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(stat) if stat.st_dev == task.identity.dev && stat.st_ino == task.identity.ino => {}
+            Ok(_) => {
+                self.problem(Problem::Refused(Refusal::Changed(task.path.clone())));
+                return false;
+            }
+            Err(Errno::NOENT) => return true,
+            Err(e) => {
+                self.problem(Problem::Io(task.path.clone(), e.into()));
+                return false;
+            }
+        }
+        match rustix::fs::unlinkat(parent, task.name.as_c_str(), AtFlags::REMOVEDIR) {
+            Ok(()) => {
+                self.removed.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            Err(Errno::NOENT) => true,
+            Err(e) => {
+                self.problem(Problem::Io(task.path.clone(), e.into()));
+                false
+            }
+        }
+    }
+}
+
+impl Parent {
+    /// The open parent (a subdirectory is only queued by its open parent).
+    fn fd(&self) -> Option<std::os::fd::BorrowedFd<'_>> {
+        match self {
+            Parent::Top { fd, .. } => Some(fd.as_fd()),
+            Parent::Dir(task) => task.fd.get().map(AsFd::as_fd),
+        }
+    }
+}
+
+fn child_path(task: &DirTask, name: &CStr) -> PathBuf {
+    task.path.join(OsStr::from_bytes(name.to_bytes()))
+}
