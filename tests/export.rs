@@ -313,3 +313,28 @@ fn a_full_disk_is_reported_and_the_summary_kept() {
         .expect("unshare (util-linux)");
     assert_failed_write_kept_the_summary(&out, &file, "No space left on device");
 }
+
+#[test]
+fn a_subtree_exported_from_the_browser_opens_in_ncdu_as_that_directory() {
+    let (root, _) = hostile_2k();
+    let (tally, job) = support::scan_tree(support::options(2), &root);
+    let tree = tally.job(job).unwrap().tree.as_ref().unwrap();
+    let (parent, offset) = tree.locate(&root.join("hostile")).unwrap();
+    let node = tree.entry(parent, offset).unwrap().node;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.json");
+    dirdash::report::ncdu::write(tree, node, &file, false).unwrap();
+    let reexport = support::ncdu_reexport(&file, &dir.path().join("check.json"));
+    let (top, items) = ncdu_json::items(&ncdu_json::parse(&reexport).expect("it parses"));
+    assert_eq!(top.name(), root.join("hostile").as_os_str().as_bytes());
+    let on_disk: BTreeSet<Vec<u8>> = std::fs::read_dir(root.join("hostile"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().as_bytes().to_vec())
+        .collect();
+    let top_level: BTreeSet<Vec<u8>> = items
+        .keys()
+        .filter(|k| !k.contains(&b'/'))
+        .cloned()
+        .collect();
+    assert_eq!(top_level, on_disk, "its entries, and only its");
+}

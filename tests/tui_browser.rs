@@ -435,3 +435,48 @@ fn markers_say_what_an_entry_is() {
         );
     }
 }
+
+#[test]
+fn e_in_the_browser_exports_the_directory_shown() {
+    let mut app = app_with_tree();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(where_is(&app), Path::new("/data/src"));
+    let node = app.browser().unwrap().node();
+    let totals = app.tally().job(JOB).unwrap().totals;
+    update(
+        &mut app,
+        Msg::Scan(ScanEvent::JobFinished(dirdash::scan::JobEnd {
+            job: JOB,
+            state: dirdash::scan::JobState::Done,
+            totals,
+            elapsed: Duration::from_millis(5),
+            stats: Default::default(),
+        })),
+    );
+    ch(&mut app, 'e');
+    assert_eq!(
+        app.prompt().unwrap().value(),
+        "src.ncdu.json",
+        "named after it"
+    );
+    key(&mut app, KeyCode::Enter);
+    let actions = update(
+        &mut app,
+        Msg::ExportChecked {
+            input: "src.ncdu.json".into(),
+            result: Ok(PathBuf::from("/tmp/src.ncdu.json")),
+        },
+    );
+    assert_eq!(
+        actions,
+        [dirdash::tui::app::Action::WriteExport {
+            job: JOB,
+            node,
+            path: PathBuf::from("/tmp/src.ncdu.json"),
+            overwrite: false,
+        }]
+    );
+}

@@ -134,7 +134,13 @@ impl Tally {
                     }
                 }
                 if self.all_finished() {
-                    self.finished_at = Some(Instant::now());
+                    // When the last job ended, as the engine timed it.
+                    let ends = self
+                        .jobs
+                        .iter()
+                        .filter_map(|job| Some(job.started? + job.elapsed?))
+                        .max();
+                    self.finished_at = Some(ends.unwrap_or_else(Instant::now));
                 }
             }
             ScanEvent::Files(_) | ScanEvent::WorkerPanicked { .. } | ScanEvent::Stopped => {}
