@@ -84,6 +84,11 @@ pub struct Cli {
     #[arg(long, value_name = "N", requires = "headless")]
     pub depth: Option<usize>,
 
+    /// Dashboard: never delete nor move to the trash (the browser's `d` and
+    /// `t` say why).
+    #[arg(long, conflicts_with = "headless")]
+    pub read_only: bool,
+
     /// Dashboard: keep no tree of the directories scanned (for huge scans on
     /// small machines: about 30 bytes an entry are saved). The browser is
     /// then unavailable; an export still keeps its job's tree.

@@ -65,6 +65,7 @@ fn main() -> ExitCode {
                 export: cli.export,
                 force: cli.force,
                 keep_trees: !cli.no_tree,
+                read_only: cli.read_only,
                 #[cfg(feature = "fault-injection")]
                 panic_on_key: std::env::var("DIRDASH_TEST_PANIC_KEY")
                     .ok()

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use dirdash::delete::{DeleteEvent, Outcome};
 use dirdash::report::ncdu::TargetError;
 use dirdash::scan::Cause;
 use dirdash::scan::{JobEnd, JobId, JobState, Progress, ScanError, ScanEvent, Totals, WorkerId};
@@ -40,7 +41,7 @@ fn step() -> impl Strategy<Value = Step> {
         Just(KeyCode::Backspace),
         Just(KeyCode::Left),
         prop::sample::select(vec![
-            'a', 'x', 'p', '+', '-', 'l', '?', 'j', 'k', 'q', '/', 'z', 'é'
+            'a', 'x', 'p', '+', '-', 'l', '?', 'j', 'k', 'q', '/', 'z', 'é', ' ', 'd', 'y', 's', 'n'
         ])
         .prop_map(KeyCode::Char),
     ];
@@ -92,6 +93,17 @@ fn perform(action: Action, next_id: &mut u32) -> Vec<Msg> {
             result: Err("disk full".into()),
         }],
         Action::SetThreads(n) => vec![Msg::Threads(n)],
+        // Every target removed at once.
+        Action::StartDeletion { targets, .. } => (0..targets.len())
+            .map(|index| {
+                Msg::Deletion(DeleteEvent::TargetDone {
+                    index,
+                    outcome: Outcome::Removed,
+                })
+            })
+            .chain([Msg::Deletion(DeleteEvent::Finished { stopped: false })])
+            .collect(),
+        Action::StopDeletion | Action::Remeasure { .. } => vec![],
         Action::Stop => vec![Msg::Scan(ScanEvent::Stopped)],
         Action::Cancel(_) | Action::Pause | Action::Resume | Action::Exit(_) => vec![],
     }

@@ -425,3 +425,60 @@ fn headless_shows_a_progress_line_on_a_terminal_and_clears_it() {
     );
     assert!(s.stdout().contains("200,000"), "the summary goes to stdout");
 }
+
+#[test]
+fn marked_directories_are_deleted_from_the_browser_and_the_summary_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("tree");
+    support::treegen::generate(
+        &root,
+        &Spec {
+            files: 5_000,
+            seed: 41,
+            shape: Shape::Mixed,
+            hostile: false,
+        },
+    )
+    .unwrap();
+    let before = support::oracle::walk(&root, &[]).counts;
+    let mut s = Session::start(&[root.to_str().unwrap()], &[]);
+    s.wait_for("the job to finish", |screen| job_line(screen, "done", &root));
+    s.send("\r");
+    s.wait_text("BY SIZE");
+    // The two largest entries, both directories of this tree.
+    let screen = s.wait_for("rows", |screen| screen.matches("/  ").count() + screen.matches("/ ").count() >= 2);
+    let marked: Vec<String> = screen
+        .lines()
+        .skip_while(|l| !l.trim_end().ends_with("name"))
+        .skip(1)
+        .take(2)
+        .map(|l| l.split_whitespace().last().unwrap().trim_end_matches('/').to_owned())
+        .collect();
+    for name in &marked {
+        assert!(root.join(name).is_dir(), "{name}: {screen}");
+    }
+    s.send(" ");
+    s.send(" ");
+    s.wait_text("MARKED 2");
+    s.send("d");
+    s.wait_text("delete for good?");
+    s.send("y");
+    s.wait_text("deleted 2 of 2 entries");
+    for name in &marked {
+        assert!(!root.join(name).exists(), "{name} is gone");
+    }
+    let after = support::oracle::walk(&root, &[]).counts;
+    assert!(after.files < before.files);
+    let totals = format!("{} files  {} dirs", count(after.files), count(after.dirs));
+    s.wait_text(&totals);
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_terminal_restored();
+    let out = s.stdout();
+    assert!(out.contains(&count(after.files)), "the totals after: {out}");
+    let gone = before.files - after.files;
+    assert!(
+        out.contains(&format!("deleted in {}: {} files", root.display(), count(gone))),
+        "{out}"
+    );
+}

@@ -26,7 +26,7 @@ pub struct Step {
 }
 
 /// One marked entry.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     /// Its full path, for messages and for the trash.
     pub path: PathBuf,

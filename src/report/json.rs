@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::depth::{DirSizes, dir_sizes};
 use super::tally::Tally;
-use crate::scan::{ExtKey, bucket_limits};
+use crate::scan::{ExtKey, Totals, bucket_limits};
 
 /// 2: jobs gained `largest_files`, `extensions`, `size_histogram`,
 /// `mtime_min` and `mtime_max`.
@@ -54,6 +54,19 @@ struct Job<'a> {
     /// `--depth N`: its directories down to depth N.
     #[serde(skip_serializing_if = "Option::is_none")]
     tree: Option<DirSizes>,
+    /// What was deleted from it in the browser, as the scan counted it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deleted: Option<Deleted>,
+}
+
+#[derive(Serialize)]
+struct Deleted {
+    files: u64,
+    dirs: u64,
+    symlinks: u64,
+    other: u64,
+    bytes: u64,
+    disk_bytes: u64,
 }
 
 #[derive(Serialize)]
@@ -177,6 +190,14 @@ pub fn render(tally: &Tally, threads: usize, now: Instant, depth: Option<usize>)
                 mtime_min: job.stats.mtime_min,
                 mtime_max: job.stats.mtime_max,
                 tree: depth.and_then(|depth| Some(dir_sizes(job.tree.as_ref()?, depth))),
+                deleted: (job.deleted != Totals::default()).then_some(Deleted {
+                    files: job.deleted.files,
+                    dirs: job.deleted.dirs,
+                    symlinks: job.deleted.symlinks,
+                    other: job.deleted.other,
+                    bytes: job.deleted.bytes,
+                    disk_bytes: job.deleted.disk_bytes,
+                }),
             }
         })
         .collect();

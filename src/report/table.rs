@@ -99,6 +99,17 @@ pub fn render(tally: &Tally, threads: usize, now: Instant, depth: Option<usize>)
             plural(tally.errors.total(), "error"),
         );
     }
+    for job in tally.jobs.iter().filter(|j| j.deleted != Totals::default()) {
+        let d = &job.deleted;
+        let _ = writeln!(
+            out,
+            "deleted in {}: {}, {}, {} on disk",
+            text::path(&job.root),
+            plural(d.files, "file"),
+            plural(d.dirs, "directory"),
+            units::size(d.disk_bytes),
+        );
+    }
     if let Some(depth) = depth {
         for tree in tally.jobs.iter().filter_map(|job| job.tree.as_deref()) {
             out.push('\n');

@@ -20,6 +20,8 @@ pub enum Context {
     Help,
     /// The line editor: other keys are text.
     Prompt,
+    /// What a deletion will remove: `y`, or any other key to cancel.
+    Confirm,
     /// After `q`: only quitting again works.
     Stopping,
 }
@@ -35,6 +37,7 @@ impl Context {
             Context::Errors => "Error list",
             Context::Help => "Help",
             Context::Prompt => "Prompt",
+            Context::Confirm => "Confirming a deletion",
             Context::Stopping => "Stopping",
         }
     }
@@ -74,6 +77,10 @@ pub enum Command {
     SortByMtime,
     ToggleApparent,
     Filter,
+    Mark,
+    Delete,
+    Trash,
+    ConfirmDeletion,
     CancelJob,
     Export,
     PauseResume,
@@ -97,6 +104,7 @@ impl Key {
     /// How the help and the README write it.
     pub fn name(self) -> String {
         let named = match self {
+            Key::Char(' ') => "space",
             Key::Char(c) => return c.to_string(),
             Key::Ctrl(c) => return format!("Ctrl-{}", c.to_ascii_uppercase()),
             Key::Code(K::Up) => "↑",
@@ -236,7 +244,14 @@ pub static KEYMAP: &[Binding] = bindings![
         "the job's statistics: totals, largest files, extensions, sizes, errors";
     X::Browser, &[Key::Char('e')], C::Export, footer("e", &["export"], 9),
         "export the directory shown for ncdu -f / gdu -f";
-    X::Browser, &[Key::Code(K::Esc)], C::Back, footer("Esc", &["back"], 0), "back to the dashboard";
+    X::Browser, &[Key::Char(' ')], C::Mark, footer("space", &["mark"], 5),
+        "mark / unmark the selected entry for deletion (marks stay across directories)";
+    X::Browser, &[Key::Char('d')], C::Delete, footer("d", &["delete"], 5),
+        "delete what is marked (or the selected entry), after you confirm";
+    X::Browser, &[Key::Char('t')], C::Trash, footer("t", &["trash"], 9),
+        "move what is marked (or the selected entry) to the trash, after you confirm";
+    X::Browser, &[Key::Code(K::Esc)], C::Back, footer("Esc", &["back"], 0),
+        "back to the dashboard (while deleting: stop the deletion)";
 
     X::Detail, BACK, C::Back, footer("Esc", &["back"], 0), "back to the dashboard";
     X::Detail, UP, C::Up, footer("↑↓", &["select file"], 2), "select one of the largest files";
@@ -263,7 +278,7 @@ pub static KEYMAP: &[Binding] = bindings![
 
     X::Screens, &[Key::Char('?')], C::Help, footer("?", &["help"], 1), "the keys of this screen";
     X::Screens, &[Key::Char('q'), Key::Ctrl('c')], C::Quit, footer("q", &["quit"], 0),
-        "stop: join the workers, print the summary; again while stopping: exit at once";
+        "stop: join the workers, print the summary; again while stopping: exit at once; while deleting: stop the deletion";
 
     X::Help, &[Key::Code(K::Esc), Key::Char('?'), Key::Code(K::Enter)], C::CloseHelp,
         footer("Esc", &["close help"], 0), "close the help";
@@ -276,6 +291,9 @@ pub static KEYMAP: &[Binding] = bindings![
     X::Prompt, &[Key::Code(K::Esc)], C::ClosePrompt, footer("Esc", &["close"], 0),
         "close the prompt (a filter is cleared)";
     X::Prompt, &[Key::Ctrl('c')], C::Quit, footer("Ctrl-C", &["quit"], 2), "stop and quit";
+
+    X::Confirm, &[Key::Char('y')], C::ConfirmDeletion, footer("y", &["yes"], 0),
+        "yes: go ahead (any other key cancels)";
 
     X::Stopping, &[Key::Char('q'), Key::Ctrl('c')], C::Quit,
         footer("q", &["again: exit now without waiting"], 0),
@@ -309,13 +327,14 @@ pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// The contexts in the order the README documents them.
-pub const DOCUMENTED: [Context; 6] = [
+pub const DOCUMENTED: [Context; 7] = [
     Context::Dashboard,
     Context::Browser,
     Context::Detail,
     Context::Errors,
     Context::Screens,
     Context::Prompt,
+    Context::Confirm,
 ];
 
 /// The help's rows for `bindings`: one per action, the keys of

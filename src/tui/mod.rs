@@ -4,6 +4,7 @@
 //! `terminal`).
 
 pub mod app;
+pub mod effects;
 pub mod exporter;
 pub mod fit;
 pub mod input;

@@ -6,8 +6,7 @@
 
 use std::io::{self, BufWriter, Stderr};
 use std::mem::ManuallyDrop;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::select;
@@ -16,15 +15,13 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::Event;
 
 use super::app::{Action, App, Ending, Exports, Msg, update};
-use super::exporter::Exporter;
+use super::effects::{self, Effects, Performed};
 use super::input::InputThread;
-use super::paths;
 use super::terminal::{self, TerminalGuard};
 use super::theme::Theme;
-use crate::scan::{self, JobId, JobOptions, Options};
+use crate::scan::{self, Options};
 use crate::session::{self, Destination, Format, Outcome, Session, Summary};
 use crate::signals::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
-use crate::tree::Node;
 
 /// At most this often a frame is drawn (~30 per second).
 const FRAME: Duration = Duration::from_millis(33);
@@ -41,6 +38,8 @@ pub struct Config {
     pub force: bool,
     /// Jobs keep their tree (`--no-tree` says no).
     pub keep_trees: bool,
+    /// `--read-only`: nothing is deleted.
+    pub read_only: bool,
     /// Fault injection: pressing this key panics the UI thread.
     #[cfg(feature = "fault-injection")]
     pub panic_on_key: Option<char>,
@@ -63,9 +62,12 @@ pub fn run(options: Options, config: Config) -> i32 {
     if !config.keep_trees {
         app = app.without_trees();
     }
+    if config.read_only {
+        app = app.read_only();
+    }
     for root in &config.roots {
         let keep_tree = app.next_keeps_tree();
-        if let Performed::Reply(msg) = submit(&session, scan::absolute(root), keep_tree) {
+        if let Performed::Reply(msg) = effects::submit(&session, scan::absolute(root), keep_tree) {
             update(&mut app, msg);
         }
     }
@@ -73,10 +75,10 @@ pub fn run(options: Options, config: Config) -> i32 {
         app.open_prompt();
     }
 
-    let mut exporter = Exporter::default();
+    let mut effects = Effects::new();
     let ending = match TerminalGuard::enter() {
         Ok(guard) => {
-            let ending = drive(&mut app, &session, &mut exporter, &config);
+            let ending = drive(&mut app, &session, &mut effects, &config);
             drop(guard);
             ending
         }
@@ -89,6 +91,11 @@ pub fn run(options: Options, config: Config) -> i32 {
         session.scanner().stop();
         Ending::Joined
     });
+    // A deletion still running stops between two entries; what it did is
+    // in the summary.
+    for msg in effects.finish_deletion() {
+        update(&mut app, msg);
+    }
     // Whatever the workers said before they left belongs in the summary,
     // and a stopped job's export is written with what was scanned.
     for event in session.end(ending) {
@@ -100,7 +107,7 @@ pub fn run(options: Options, config: Config) -> i32 {
                     path,
                     overwrite,
                 } = action
-                && let Some(failed) = start_export(&app, &mut exporter, job, node, path, overwrite)
+                && let Some(failed) = effects.start_export(&app, job, node, path, overwrite)
             {
                 update(&mut app, failed);
             }
@@ -109,7 +116,7 @@ pub fn run(options: Options, config: Config) -> i32 {
     if ending == Ending::Abandoned {
         app.abandon(Instant::now());
     }
-    for answer in exporter.finish() {
+    for answer in std::mem::take(&mut effects.exporter).finish() {
         update(&mut app, answer);
     }
     let mut export_failed = false;
@@ -121,6 +128,9 @@ pub fn run(options: Options, config: Config) -> i32 {
             export.path.display()
         );
         export_failed = true;
+    }
+    for problem in app.deletions().problems() {
+        crate::say!("dirdash: not deleted: {problem}");
     }
     let format = if config.json {
         Format::Json
@@ -140,22 +150,11 @@ pub fn run(options: Options, config: Config) -> i32 {
     .exit_code()
 }
 
-fn submit(session: &Session, root: PathBuf, keep_tree: bool) -> Performed {
-    match session.submit(&root, JobOptions { keep_tree }) {
-        Ok(id) => Performed::Reply(Msg::Submitted {
-            id,
-            root: Arc::from(root),
-            keep_tree,
-        }),
-        Err(_) => Performed::Done,
-    }
-}
-
 /// The loop; returns how it ended.
 fn drive(
     app: &mut App,
     session: &Session,
-    exporter: &mut Exporter,
+    effects: &mut Effects,
     #[cfg_attr(not(feature = "fault-injection"), allow(unused_variables))] config: &Config,
 ) -> io::Result<Ending> {
     // `Terminal::clear` would ask the terminal for the cursor position, on
@@ -166,7 +165,6 @@ fn drive(
         BufWriter::new(io::stderr()),
     ))?);
     let input = InputThread::spawn()?;
-    let home = paths::home_dir();
     let events = session.events();
     let mut last_draw: Option<Instant> = None;
     let mut next_tick = Instant::now();
@@ -184,14 +182,15 @@ fn drive(
                 messages.extend(events.try_iter().map(Msg::Scan));
             }
             let workers = session.scanner().workers();
+            messages.extend(effects.deletion_progress());
             messages.push(Msg::Tick { now, workers });
         }
-        if let Some(ending) = apply(app, messages, session, home.as_deref(), exporter) {
+        if let Some(ending) = effects.apply(app, messages, session) {
             input.finish();
             return Ok(ending);
         }
         if now >= next_tick {
-            let busy = app.is_busy() || app.stopping().is_some();
+            let busy = app.is_busy() || app.stopping().is_some() || app.deletions().running().is_some();
             next_tick = now + if busy { FRAME } else { IDLE_TICK };
         }
         if app.is_dirty() && last_draw.is_none_or(|t| now.duration_since(t) >= FRAME) {
@@ -207,6 +206,7 @@ fn drive(
         }
         let timeout = wake.saturating_duration_since(Instant::now());
         let scan_events = if batched { &no_events } else { events };
+        let deletion_events = effects.deletion_events();
 
         let mut messages = Vec::new();
         select! {
@@ -229,7 +229,12 @@ fn drive(
                     messages.extend(events.try_iter().map(Msg::Scan));
                 }
             },
-            recv(exporter.results) -> answer => messages.extend(answer.ok()),
+            recv(effects.exporter.results) -> answer => messages.extend(answer.ok()),
+            recv(deletion_events) -> event => {
+                if let Ok(event) = event {
+                    messages.push(effects.deletion_event(event));
+                }
+            },
             recv(session.signals()) -> signal => match signal {
                 Ok(SIGWINCH) => messages.push(Msg::Resize),
                 Ok(signal) => messages.push(Msg::Signal(signal)),
@@ -237,7 +242,7 @@ fn drive(
             },
             default(timeout) => {}
         }
-        if let Some(ending) = apply(app, messages, session, home.as_deref(), exporter) {
+        if let Some(ending) = effects.apply(app, messages, session) {
             input.finish();
             return Ok(ending);
         }
@@ -245,118 +250,6 @@ fn drive(
         if app.is_busy() {
             next_tick = next_tick.min(Instant::now() + FRAME);
         }
-    }
-}
-
-/// Feeds messages to `update` and performs the actions that come back,
-/// with their answers; `Some` when the dashboard must end.
-fn apply(
-    app: &mut App,
-    messages: Vec<Msg>,
-    session: &Session,
-    home: Option<&Path>,
-    exporter: &mut Exporter,
-) -> Option<Ending> {
-    for msg in messages {
-        let mut actions = update(app, msg);
-        while !actions.is_empty() {
-            let mut follow_ups = Vec::new();
-            for action in actions {
-                match perform(action, session, home, app, exporter) {
-                    Performed::Reply(msg) => follow_ups.push(msg),
-                    Performed::Exit(ending) => return Some(ending),
-                    Performed::Done => {}
-                }
-            }
-            actions = follow_ups
-                .into_iter()
-                .flat_map(|m| update(app, m))
-                .collect();
-        }
-    }
-    None
-}
-
-enum Performed {
-    Done,
-    Reply(Msg),
-    Exit(Ending),
-}
-
-fn perform(
-    action: Action,
-    session: &Session,
-    home: Option<&Path>,
-    app: &App,
-    exporter: &mut Exporter,
-) -> Performed {
-    let scanner = session.scanner();
-    match action {
-        Action::CheckRoot(input) => {
-            let result = paths::resolve_root(&input, home);
-            Performed::Reply(Msg::RootChecked { input, result })
-        }
-        Action::Complete(typed) => {
-            let names = paths::candidates(&typed, home);
-            Performed::Reply(Msg::Completions { typed, names })
-        }
-        Action::Submit { root, keep_tree } => submit(session, root, keep_tree),
-        Action::CheckExport(input) => {
-            let result = paths::resolve_export(&input, home);
-            Performed::Reply(Msg::ExportChecked { input, result })
-        }
-        Action::WriteExport {
-            job,
-            node,
-            path,
-            overwrite,
-        } => match start_export(app, exporter, job, node, path, overwrite) {
-            Some(failed) => Performed::Reply(failed),
-            None => Performed::Done,
-        },
-        Action::Cancel(job) => {
-            scanner.cancel(job);
-            Performed::Done
-        }
-        Action::Pause => {
-            scanner.pause();
-            Performed::Done
-        }
-        Action::Resume => {
-            scanner.resume();
-            Performed::Done
-        }
-        Action::SetThreads(n) => match scanner.set_threads(n) {
-            Ok(n) => Performed::Reply(Msg::Threads(n)),
-            Err(_) => Performed::Reply(Msg::Threads(scanner.threads())),
-        },
-        Action::Stop => {
-            scanner.stop();
-            Performed::Done
-        }
-        Action::Exit(ending) => Performed::Exit(ending),
-    }
-}
-
-/// Starts writing the tree of `job`; the answer if it cannot start.
-fn start_export(
-    app: &App,
-    exporter: &mut Exporter,
-    job: JobId,
-    node: Node,
-    path: PathBuf,
-    overwrite: bool,
-) -> Option<Msg> {
-    match app.tally().job(job).and_then(|j| j.tree.clone()) {
-        Some(tree) => {
-            exporter.start(job, tree, node, path, overwrite);
-            None
-        }
-        None => Some(Msg::Exported {
-            job,
-            path,
-            result: Err("the scan kept no tree to export".to_owned()),
-        }),
     }
 }
 

@@ -130,6 +130,27 @@ fn show_large_file(app: &mut App, job: JobId) {
     }
 }
 
+/// space: marks or unmarks the selected entry, then moves down.
+pub(super) fn mark(app: &mut App) {
+    let Some(browser) = &mut app.browser else {
+        return;
+    };
+    let Some(offset) = browser.selected() else {
+        return;
+    };
+    let (job, node) = (browser.job(), browser.node());
+    let Some(tree) = app.jobs.tally().job(job).and_then(|j| j.tree.as_deref()) else {
+        return;
+    };
+    match app.marks.toggle(job, tree, node, offset) {
+        Ok(_) => browser.navigate(crate::tui::keymap::Command::Down),
+        Err(why) => {
+            let text = format!("not marked: {why}");
+            app.notify(text);
+        }
+    }
+}
+
 /// s, C, n, M.
 pub(super) fn sort(app: &mut App, key: SortKey) {
     with_browser(app, |b, tree| b.sort_by(tree, key));

@@ -35,6 +35,9 @@ pub struct Browser {
     /// The selected entry's offset in the shown directory's listing.
     selected: Option<u32>,
     filter: String,
+    /// The tree's generation the rows were made from: after an edit (a
+    /// deletion), they are made again.
+    generation: u64,
     drawn: Cell<Drawn>,
     last_click: Option<(Instant, u32)>,
 }
@@ -56,6 +59,7 @@ impl Browser {
             view: SortedDir::new(ROOT, order, ""),
             selected: None,
             filter: String::new(),
+            generation: 0,
             drawn: Cell::new(Drawn::default()),
             last_click: None,
         }
@@ -106,6 +110,16 @@ impl Browser {
     /// selection stays on its entry; with none (or one filtered out), the
     /// first row is selected.
     pub(super) fn refresh(&mut self, tree: &JobTree) -> bool {
+        if tree.generation() != self.generation {
+            self.generation = tree.generation();
+            // Gone with a deleted directory: back at the root.
+            let node = if tree.dir(self.node()).is_some() {
+                self.node()
+            } else {
+                ROOT
+            };
+            self.view = SortedDir::new(node, self.order(), &self.filter);
+        }
         let changed = self.view.refresh(tree);
         if self.selected_row().is_none() {
             let first = self.rows().first().copied();

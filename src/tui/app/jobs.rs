@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use super::Action;
 use crate::report::{JobRecord, Tally};
-use crate::scan::{JobId, JobState, ScanEvent};
+use crate::scan::{JobId, JobState, ScanEvent, Totals};
+use crate::tree::{JobTree, Node};
 use crate::tui::keymap::Command;
 
 /// Rows a page key moves.
@@ -68,6 +69,16 @@ impl Jobs {
         if let ScanEvent::JobFinished(end) = event {
             self.cancelling.remove(&end.job);
         }
+    }
+
+    /// An entry of `job`'s tree was deleted.
+    pub(super) fn deleted(&mut self, job: JobId, parent: Node, offset: u32) {
+        self.tally.deleted(job, parent, offset);
+    }
+
+    /// What a deletion left in directory `node` of `job`, scanned again.
+    pub(super) fn remeasured(&mut self, job: JobId, node: Node, fresh: &JobTree, totals: Totals) {
+        self.tally.remeasured(job, node, fresh, totals);
     }
 
     /// The workers were left without waiting: jobs still running stopped.

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::delete::{DeleteEvent, Mode, Target};
 use crate::report::ncdu::TargetError;
 use crate::scan::{JobId, ScanEvent, WorkerStatus};
 use crate::session::Ending;
@@ -54,6 +55,17 @@ pub enum Msg {
     },
     /// The pool runs this many workers now.
     Threads(usize),
+    /// What the deletion's threads said.
+    Deletion(DeleteEvent),
+    /// The deletion removed this many entries so far.
+    DeletionProgress(u64),
+    /// The answer to `Action::Remeasure`: the scan `sub` of what was left.
+    Remeasuring {
+        job: JobId,
+        node: Node,
+        sub: JobId,
+        path: PathBuf,
+    },
     /// SIGTERM, SIGHUP or SIGINT.
     Signal(i32),
 }
@@ -84,6 +96,22 @@ pub enum Action {
     Pause,
     Resume,
     SetThreads(usize),
+    /// Delete (or trash) these targets of `job`'s tree, answering with
+    /// `Deletion` events and `DeletionProgress`.
+    StartDeletion {
+        job: JobId,
+        mode: Mode,
+        targets: Vec<Target>,
+    },
+    /// Stop the deletion between two entries.
+    StopDeletion,
+    /// Scan `path` again (directory `node` of `job`, which a deletion left
+    /// something in) and answer `Remeasuring`.
+    Remeasure {
+        job: JobId,
+        node: Node,
+        path: PathBuf,
+    },
     /// Set the stop flag.
     Stop,
     /// Leave the dashboard.

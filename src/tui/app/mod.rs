@@ -9,8 +9,10 @@
 
 mod browse;
 mod browser;
+mod deletion;
 mod exports;
 mod jobs;
+mod marks;
 mod message;
 mod prompt;
 mod update;
@@ -24,8 +26,10 @@ use crate::report::Tally;
 use crate::scan::{JobId, WorkerState, WorkerStatus};
 pub use crate::session::Ending;
 pub use browser::{Browser, Click, Drawn};
+pub use deletion::{Confirm, Deletions, Report, Running, describe};
 pub use exports::{Export, ExportState, Exports};
 pub use jobs::Jobs;
+pub use marks::{Mark, Marked, Marks};
 pub use message::{Action, Msg};
 pub use prompt::{CANDIDATES_SHOWN, Prompt, Purpose};
 pub use update::update;
@@ -57,6 +61,8 @@ pub enum Overlay {
         from: Context,
     },
     Prompt(Prompt),
+    /// What a deletion will remove: `y` starts it, any other key cancels.
+    Confirm(Confirm),
     /// `q` was pressed at `since`; only a second `q` is heard.
     Stopping {
         since: Instant,
@@ -77,6 +83,10 @@ pub struct App {
     browser: Option<Browser>,
     /// Jobs keep their tree (`--no-tree` turns it off).
     keep_trees: bool,
+    marks: Marks,
+    deletions: Deletions,
+    /// `--read-only`: nothing is deleted.
+    read_only: bool,
     screen: Screen,
     overlay: Overlay,
     /// Workers the pool runs (the target; retiring ones may linger).
@@ -104,6 +114,9 @@ impl App {
             exports: Exports::default(),
             browser: None,
             keep_trees: true,
+            marks: Marks::default(),
+            deletions: Deletions::default(),
+            read_only: false,
             screen: Screen::Dashboard,
             overlay: Overlay::None,
             threads,
@@ -129,6 +142,12 @@ impl App {
     /// `--no-tree`: jobs keep no tree (exports still do).
     pub fn without_trees(mut self) -> App {
         self.keep_trees = false;
+        self
+    }
+
+    /// `--read-only`: deleting and trashing are off.
+    pub fn read_only(mut self) -> App {
+        self.read_only = true;
         self
     }
 
@@ -203,6 +222,18 @@ impl App {
         self.browser.as_ref()
     }
 
+    pub fn marks(&self) -> &Marks {
+        &self.marks
+    }
+
+    pub fn deletions(&self) -> &Deletions {
+        &self.deletions
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// Whether `--no-tree` turned the trees off.
     pub fn keeps_trees(&self) -> bool {
         self.keep_trees
@@ -245,6 +276,7 @@ impl App {
             Overlay::Stopping { .. } => Context::Stopping,
             Overlay::Help { .. } => Context::Help,
             Overlay::Prompt(_) => Context::Prompt,
+            Overlay::Confirm(_) => Context::Confirm,
             Overlay::None => match self.screen {
                 Screen::Dashboard => Context::Dashboard,
                 Screen::Browser(_) => Context::Browser,

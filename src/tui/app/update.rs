@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::{Action, App, Ending, Msg, Overlay, PAGE, Prompt, Purpose, Screen, browse};
+use super::{Action, App, Ending, Msg, Overlay, PAGE, Prompt, Purpose, Screen, browse, deletion};
+use crate::delete::Mode;
 use crate::report::ncdu::TargetError;
 use crate::report::text;
 use crate::scan::{JobId, ScanEvent, WorkerStatus};
@@ -71,6 +72,24 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Action> {
             app.stop_signal.get_or_insert(signal);
             app.stop()
         }
+        Msg::Deletion(event) => {
+            let actions = deletion::event(app, event);
+            browse::refresh(app);
+            actions
+        }
+        Msg::DeletionProgress(removed) => {
+            deletion::progress(app, removed);
+            Vec::new()
+        }
+        Msg::Remeasuring {
+            job,
+            node,
+            sub,
+            path,
+        } => {
+            deletion::remeasuring(app, job, node, sub, path);
+            Vec::new()
+        }
     };
     app.dirty |= visible;
     actions
@@ -103,6 +122,10 @@ fn tick(app: &mut App, now: Instant, workers: Vec<WorkerStatus>) -> bool {
 }
 
 fn scan_event(app: &mut App, event: ScanEvent) -> Vec<Action> {
+    if deletion::scan_event(app, &event) {
+        browse::refresh(app);
+        return Vec::new();
+    }
     app.jobs.apply(&event);
     match event {
         ScanEvent::WorkerPanicked {
@@ -170,6 +193,12 @@ fn key_event(app: &mut App, key: KeyEvent) -> Vec<Action> {
     let context = app.context();
     match keymap::command(context, &key) {
         Some(command) => run(app, context, command),
+        // At the confirmation, any other key cancels.
+        None if context == Context::Confirm => {
+            app.overlay = Overlay::None;
+            app.notify("nothing deleted".to_owned());
+            Vec::new()
+        }
         None => {
             if let Some(prompt) = app.prompt_mut() {
                 prompt.edit(key);
@@ -185,8 +214,16 @@ fn key_event(app: &mut App, key: KeyEvent) -> Vec<Action> {
 
 /// What a command does in the context it was given in.
 fn run(app: &mut App, context: Context, command: Command) -> Vec<Action> {
+    let deleting = app.deletions.running().is_some();
     match command {
+        Command::Quit | Command::Back if deleting && context != Context::Stopping => {
+            return deletion::stop(app);
+        }
         Command::Quit => return app.stop(),
+        Command::Mark => browse::mark(app),
+        Command::Delete => deletion::ask(app, Mode::Delete),
+        Command::Trash => deletion::ask(app, Mode::Trash),
+        Command::ConfirmDeletion => return deletion::confirm(app),
         Command::Help => app.overlay = Overlay::Help { from: context },
         Command::CloseHelp => app.overlay = Overlay::None,
         Command::ClosePrompt => {

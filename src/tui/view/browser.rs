@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::deletion;
 use super::widgets::{Column, Columns, bar, section};
 use crate::report::{JobRecord, units};
 use crate::scan::JobState;
@@ -24,6 +25,8 @@ const COLUMNS: Columns = Columns {
         Column::left("", 12),
         Column::right("%", 6),
         Column::right("items", 7),
+        // Marked for deletion.
+        Column::left("", 1),
         Column::left("", 1),
     ],
     spacing: 1,
@@ -42,11 +45,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Line::styled("no tree was kept for this job", t.dim).render(area, buf);
         return;
     };
-    let [path_line, list] = area.layout(&Layout::vertical([
+    let [path_line, list, panel] = area.layout(&Layout::vertical([
         Constraint::Length(2),
         Constraint::Fill(1),
+        Constraint::Length(deletion::panel_rows(app, browser.job())),
     ]));
     where_line(app, job, tree, browser, path_line, buf);
+    deletion::panel(app, browser.job(), panel, buf);
     let block = section(&title(browser), t);
     let inner = block.inner(list);
     block.render(list, buf);
@@ -64,7 +69,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         format!("{:<12} ", ""),
         format!("{:>6} ", "%"),
         format!("{:>7} ", "items"),
-        "  name".to_owned(),
+        "   name".to_owned(),
     ]
     .into_iter()
     .map(|text| Span::styled(text, t.label))
@@ -242,11 +247,13 @@ fn entries(
                 row.size as f64 * 100.0 / total as f64
             };
             let items = row.items.map(units::short_count).unwrap_or_default();
+            let marked = app.marks().is_marked(browser.job(), node, offset);
             let line = Line::from(vec![
                 Span::styled(format!("{:>10} ", units::size(row.size)), t.value),
                 Span::styled(format!("{} ", bar(row.size, total, 12)), t.bar),
                 Span::raw(format!("{percent:>5.1}% ")),
                 Span::styled(format!("{items:>7} "), t.dim),
+                Span::styled(if marked { "*" } else { " " }, t.warn),
                 Span::styled(row.marker.0.to_string(), row.marker.1),
                 Span::raw(" "),
                 Span::raw(elide_middle(&row.name, name_width).into_owned()),

@@ -5,6 +5,7 @@
 
 mod browser;
 mod dashboard;
+mod deletion;
 mod detail;
 mod errors;
 mod footer;
@@ -25,7 +26,8 @@ use super::fit::truncate_end;
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let prompt_rows = prompt::rows(self.prompt(), area.height);
-        let notice_rows = u16::from(self.notice().is_some());
+        let progress = deletion::progress_line(self);
+        let notice_rows = u16::from(self.notice().is_some() || progress.is_some());
         let [title, totals, body, notice, prompt_area, footer_area] =
             area.layout(&Layout::vertical([
                 Constraint::Length(1),
@@ -43,9 +45,9 @@ impl Widget for &App {
             Screen::Detail(job) => detail::render(self, job, body, buf),
             Screen::Errors => errors::render(self, body, buf),
         }
-        if let Some(n) = self.notice() {
+        if let Some(line) = progress.as_deref().or(self.notice().map(|n| n.text.as_str())) {
             Line::styled(
-                truncate_end(&n.text, usize::from(notice.width)),
+                truncate_end(line, usize::from(notice.width)),
                 self.theme().warn,
             )
             .render(notice, buf);
@@ -54,6 +56,8 @@ impl Widget for &App {
         footer::render(self, footer_area, buf);
         if let Overlay::Help { from } = self.overlay() {
             help::render(self, *from, area, buf);
+        } else if let Overlay::Confirm(confirm) = self.overlay() {
+            deletion::confirm(self, confirm, area, buf);
         } else if let Some(waiting) = self.stop_waits_on() {
             stopping::render(self, &waiting, area, buf);
         }
