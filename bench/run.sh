@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the figures in bench/RESULTS.md on this machine.
 #
-#   bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|all]   (default: all)
+#   bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|delete|all]   (default: all)
 #
 # Builds release, generates the trees with the project's generator (once, in
 # $TREES, default /tmp/dirdash-bench), builds the limit probe (bench/limit.c:
@@ -121,11 +121,24 @@ tree_() {
   cargo bench --quiet --bench render 2>/dev/null | tee "$OUT/tree-frame.txt"
 }
 
+# Deleting a tree as the browser does, against rm -rf, the tree made anew
+# before each round (which is most of the section's time).
+delete_() {
+  cargo build --release --quiet --example delete_bench
+  local work=$TREES/delete
+  {
+    python3 bench/delbench.py target/release/examples/mktree target/release/examples/delete_bench \
+      "$work" "${DELETE_ROUNDS:-3}" flat200k --files 200000 --shape flat --seed 3
+    python3 bench/delbench.py target/release/examples/mktree target/release/examples/delete_bench \
+      "$work" "${DELETE_ROUNDS:-3}" mixed1m --files 1000000 --seed 11
+  } | tee "$OUT/delete.txt"
+}
+
 section=${1:-all}
 machine | tee "$OUT/machine.txt"
 case $section in
   warm) warm ;; cold) cold ;; stop) stop ;; rss) rss ;; dashboard) dashboard ;; export) export_ ;;
-  tree) tree_ ;;
-  all) warm; cold; stop; rss; dashboard; export_; tree_ ;;
-  *) echo "usage: bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|all]" >&2; exit 2 ;;
+  tree) tree_ ;; delete) delete_ ;;
+  all) warm; cold; stop; rss; dashboard; export_; tree_; delete_ ;;
+  *) echo "usage: bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|delete|all]" >&2; exit 2 ;;
 esac

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 use crate::scan;
 
@@ -15,6 +15,12 @@ Counting: files are regular files, every hard link counted; dirs are the
 directories below each root; bytes is the sum of apparent sizes; disk is the
 space allocated, every inode once (like `du -s -B1`).
 
+History: every scan the dashboard makes (and a headless one with --history)
+is recorded in $XDG_STATE_HOME/dirdash/history.sqlite3; a rescan of the same
+DIR with the same counting options shows its progress against the last one,
+and what changed. `dirdash history` lists the scans, `dirdash diff DIR` shows
+what grew. A directory named `history` or `diff` is given as `./history`.
+
 Exit status: 0 done; 1 done with errors, a root that could not be read or an
 export that could not be written; 2 usage error or no terminal; 130/143/129
 stopped by SIGINT/SIGTERM/SIGHUP, after printing the partial summary.";
@@ -26,7 +32,11 @@ stopped by SIGINT/SIGTERM/SIGHUP, after printing the partial summary.";
     about = "Scan directory trees in parallel, live in a terminal dashboard or headless.",
     after_help = AFTER_HELP
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Directories to scan (more can be added from the dashboard's prompt).
     #[arg(value_name = "DIR")]
     pub roots: Vec<PathBuf>,
@@ -94,6 +104,60 @@ pub struct Cli {
     /// then unavailable; an export still keeps its job's tree.
     #[arg(long, conflicts_with = "headless")]
     pub no_tree: bool,
+
+    /// Headless: record this scan in the history (the dashboard always
+    /// does, unless --no-history).
+    #[arg(long, requires = "headless", conflicts_with = "no_history")]
+    pub history: bool,
+
+    /// Neither read nor write the history: no progress against the last
+    /// scan, no change since it, nothing recorded.
+    #[arg(long)]
+    pub no_history: bool,
+
+    /// The history file [default: $XDG_STATE_HOME/dirdash/history.sqlite3,
+    /// or ~/.local/state/dirdash/history.sqlite3].
+    #[arg(long, value_name = "PATH", global = true)]
+    pub history_file: Option<PathBuf>,
+
+    /// Complete scans kept per directory and options; older ones are
+    /// dropped when a new one is recorded.
+    #[arg(long, value_name = "N", default_value_t = crate::history::KEEP as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub history_keep: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the recorded scans, newest first: of DIR, or of every directory.
+    History {
+        /// Print them as JSON.
+        #[arg(long)]
+        json: bool,
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Show the directories of DIR whose disk usage changed most between two
+    /// complete scans (by default the last two), new and vanished ones
+    /// included, with the change of DIR's total.
+    Diff {
+        /// Print the changes as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The earlier scan's id (see `dirdash history`) [default: the one
+        /// before --to].
+        #[arg(long, value_name = "ID")]
+        from: Option<i64>,
+        /// The later scan's id [default: the newest complete scan].
+        #[arg(long, value_name = "ID")]
+        to: Option<i64>,
+        /// How many directories to list, largest change first; 0 lists every
+        /// one [default: 20, with --json all].
+        #[arg(short = 'n', long, value_name = "N")]
+        limit: Option<usize>,
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
 }
 
 impl Cli {

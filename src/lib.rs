@@ -21,8 +21,10 @@ macro_rules! say_part {
 }
 
 pub mod cli;
+pub mod commands;
 pub mod delete;
 pub mod headless;
+pub mod history;
 pub mod report;
 pub mod scan;
 pub mod session;

@@ -4,10 +4,35 @@ use std::process::ExitCode;
 use dirdash::cli::Cli;
 use dirdash::report::ncdu;
 use dirdash::scan::{self, Exclude, Options};
-use dirdash::{headless, tui};
+use dirdash::{commands, headless, history, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse_args();
+    let history_file = cli.history_file.clone().or_else(history::default_path);
+    if let Some(command) = cli.command {
+        let code = commands::run(command, history_file);
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
+    let history = |record: bool| {
+        if cli.no_history {
+            return None;
+        }
+        match &history_file {
+            Some(file) => Some(headless::HistoryConfig {
+                file: file.clone(),
+                record,
+                keep: cli.history_keep as usize,
+            }),
+            None => {
+                if record {
+                    dirdash::say!(
+                        "dirdash: history: neither XDG_STATE_HOME nor HOME is set (give --history-file); this scan is not recorded"
+                    );
+                }
+                None
+            }
+        }
+    };
     let exclude = match Exclude::new(&cli.exclude) {
         Ok(exclude) => exclude,
         Err(e) => return usage_error(&format!("bad --exclude pattern: {e}")),
@@ -49,6 +74,7 @@ fn main() -> ExitCode {
                 export: cli.export,
                 force: cli.force,
                 depth: cli.depth,
+                history: history(cli.history),
             },
         )
     } else if !std::io::stderr().is_terminal() {
@@ -66,6 +92,7 @@ fn main() -> ExitCode {
                 force: cli.force,
                 keep_trees: !cli.no_tree,
                 read_only: cli.read_only,
+                history: history(true).map(|h| (h.file, h.keep)),
                 #[cfg(feature = "fault-injection")]
                 panic_on_key: std::env::var("DIRDASH_TEST_PANIC_KEY")
                     .ok()

@@ -306,46 +306,17 @@ fn a_stop_in_a_directory_of_200k_files_is_heard_at_once_and_what_stays_is_measur
     assert_measured(&tally, job, &root);
 }
 
-/// Runs `test` of this file in a private mount namespace (root there),
-/// where it can mount a tmpfs.
-fn in_mount_namespace(test: &str) {
-    let mut unshare = std::process::Command::new("unshare");
-    if !rustix::process::geteuid().is_root() {
-        unshare.arg("--map-root-user");
-    }
-    let out = unshare
-        .arg("--mount")
-        .arg(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            test,
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("DIRDASH_IN_NAMESPACE", "1")
-        .output()
-        .expect("unshare (util-linux)");
-    assert!(
-        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("1 passed"),
-        "in the namespace: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn a_mount_inside_a_marked_directory_is_left_with_its_files() {
-    in_mount_namespace("a_mount_inside_a_marked_directory_is_left_inside_a_namespace");
+    support::namespace::run_in_mount_namespace(
+        "a_mount_inside_a_marked_directory_is_left_inside_a_namespace",
+    );
 }
 
 #[test]
 #[ignore = "run by a_mount_inside_a_marked_directory_is_left_with_its_files, in its namespace"]
 fn a_mount_inside_a_marked_directory_is_left_inside_a_namespace() {
-    assert!(
-        std::env::var_os("DIRDASH_IN_NAMESPACE").is_some(),
-        "run in a namespace"
-    );
+    support::namespace::assert_inside();
     let (_dir, root, tally, job) = scanned(1_000, 34);
     let t = tree(&tally, job);
     let (_, first) = t.entries(ROOT).find(|(_, e)| e.entered()).unwrap();

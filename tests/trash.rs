@@ -14,7 +14,12 @@ fn trashed_targets_are_in_the_users_trash_with_their_trashinfo() {
     // The trash is found through XDG_DATA_HOME, read by the process: the
     // test runs in a process of its own with it set.
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "trash_in_a_process_of_its_own", "--ignored", "--nocapture"])
+        .args([
+            "--exact",
+            "trash_in_a_process_of_its_own",
+            "--ignored",
+            "--nocapture",
+        ])
         .env("XDG_DATA_HOME", data.path())
         .output()
         .unwrap();
@@ -26,8 +31,12 @@ fn trashed_targets_are_in_the_users_trash_with_their_trashinfo() {
     );
     let trash = data.path().join("Trash");
     for name in ["victim", "loose.txt"] {
-        assert!(trash.join("files").join(name).exists(), "{name} in Trash/files");
-        let info = std::fs::read_to_string(trash.join("info").join(format!("{name}.trashinfo"))).unwrap();
+        assert!(
+            trash.join("files").join(name).exists(),
+            "{name} in Trash/files"
+        );
+        let info =
+            std::fs::read_to_string(trash.join("info").join(format!("{name}.trashinfo"))).unwrap();
         assert!(info.starts_with("[Trash Info]"), "{info}");
         assert!(info.contains(&format!("/{name}")), "{info}");
         assert!(info.contains("DeletionDate="), "{info}");
@@ -68,7 +77,10 @@ fn trash_in_a_process_of_its_own() {
         }
     }
     drop(deletion);
-    assert!(outcomes.iter().all(|o| matches!(o, Outcome::Removed)), "{outcomes:?}");
+    assert!(
+        outcomes.iter().all(|o| matches!(o, Outcome::Removed)),
+        "{outcomes:?}"
+    );
     assert!(!root.join("victim").exists() && !root.join("loose.txt").exists());
     assert!(Path::new(&root.join("kept.txt")).exists());
 }

@@ -121,7 +121,10 @@ fn d_asks_first_naming_what_goes_and_any_other_key_cancels() {
     };
     assert_eq!(confirm.mode, Mode::Delete);
     let paths: Vec<&Path> = confirm.targets.iter().map(|t| t.path.as_path()).collect();
-    assert_eq!(paths, [Path::new("/data/photos"), Path::new("/data/src/lib")]);
+    assert_eq!(
+        paths,
+        [Path::new("/data/photos"), Path::new("/data/src/lib")]
+    );
     assert_eq!(confirm.totals.files, 33);
     assert!(ch(&mut app, 'n').is_empty());
     assert!(matches!(app.overlay(), Overlay::None));
@@ -151,7 +154,10 @@ fn y_deletes_and_what_went_leaves_the_tree_and_the_totals() {
             }),
         );
     }
-    update(&mut app, Msg::Deletion(DeleteEvent::Finished { stopped: false }));
+    update(
+        &mut app,
+        Msg::Deletion(DeleteEvent::Finished { stopped: false }),
+    );
     assert!(app.deletions().running().is_none());
     let after = app.tally().job(JOB).unwrap().totals;
     assert_eq!(after.files, before.files - 33);
@@ -161,7 +167,11 @@ fn y_deletes_and_what_went_leaves_the_tree_and_the_totals() {
     assert!(tree.locate(Path::new("/data/photos")).is_none());
     assert_eq!(app.marks().totals(JOB).count, 0);
     let report = app.deletions().report().unwrap();
-    assert!(report.text.starts_with("deleted 2 of 2 entries: 33 files"), "{}", report.text);
+    assert!(
+        report.text.starts_with("deleted 2 of 2 entries: 33 files"),
+        "{}",
+        report.text
+    );
     // The browser shows what is left.
     let b = app.browser().unwrap();
     let names: Vec<String> = b
@@ -201,11 +211,21 @@ fn while_deleting_esc_and_q_stop_the_deletion_not_the_dashboard() {
             outcome: Outcome::Refused(Refusal::Changed(PathBuf::from("/data/big.iso"))),
         }),
     );
-    update(&mut app, Msg::Deletion(DeleteEvent::Finished { stopped: true }));
+    update(
+        &mut app,
+        Msg::Deletion(DeleteEvent::Finished { stopped: true }),
+    );
     let report = app.deletions().report().unwrap();
     assert!(report.text.starts_with("stopped after"), "{}", report.text);
-    assert_eq!(report.problems, ["/data/big.iso: changed since the scan, not touched"]);
-    assert_eq!(app.tally().job(JOB).unwrap().totals.files, 36, "nothing went");
+    assert_eq!(
+        report.problems,
+        ["/data/big.iso: changed since the scan, not touched"]
+    );
+    assert_eq!(
+        app.tally().job(JOB).unwrap().totals.files,
+        36,
+        "nothing went"
+    );
     assert_eq!(ch(&mut app, 'q'), [Action::Stop], "now q quits");
 }
 
@@ -240,9 +260,18 @@ fn what_a_partial_deletion_left_is_scanned_again_and_put_in_place() {
             path,
         },
     );
-    update(&mut app, Msg::Deletion(DeleteEvent::Finished { stopped: false }));
+    update(
+        &mut app,
+        Msg::Deletion(DeleteEvent::Finished { stopped: false }),
+    );
     assert!(app.deletions().is_measuring());
-    assert!(app.deletions().report().unwrap().text.contains("measuring what is left"));
+    assert!(
+        app.deletions()
+            .report()
+            .unwrap()
+            .text
+            .contains("measuring what is left")
+    );
     let mut fresh = Dir::root();
     let mut lib = fresh.dir(b"lib");
     lib.file("m07.rs", 10_000);
@@ -264,7 +293,11 @@ fn what_a_partial_deletion_left_is_scanned_again_and_put_in_place() {
         })),
     );
     assert!(!app.deletions().is_measuring());
-    assert_eq!(app.tally().jobs.len(), 1, "that scan is not a job of its own");
+    assert_eq!(
+        app.tally().jobs.len(),
+        1,
+        "that scan is not a job of its own"
+    );
     let record = app.tally().job(JOB).unwrap();
     // big.iso, 3 photos, and the one file left.
     assert_eq!(record.totals.files, 5);
@@ -277,7 +310,10 @@ fn what_a_partial_deletion_left_is_scanned_again_and_put_in_place() {
 
 #[test]
 fn read_only_refuses_both_keys_and_says_why() {
-    let mut app = browsing(App::new(4, Instant::now(), Theme::new(true)).read_only(), true);
+    let mut app = browsing(
+        App::new(4, Instant::now(), Theme::new(true)).read_only(),
+        true,
+    );
     for c in ['d', 't'] {
         assert!(ch(&mut app, c).is_empty());
         assert!(matches!(app.overlay(), Overlay::None));

@@ -41,7 +41,8 @@ fn step() -> impl Strategy<Value = Step> {
         Just(KeyCode::Backspace),
         Just(KeyCode::Left),
         prop::sample::select(vec![
-            'a', 'x', 'p', '+', '-', 'l', '?', 'j', 'k', 'q', '/', 'z', 'é', ' ', 'd', 'y', 's', 'n'
+            'a', 'x', 'p', '+', '-', 'l', '?', 'j', 'k', 'q', '/', 'z', 'é', ' ', 'd', 'y', 's',
+            'n'
         ])
         .prop_map(KeyCode::Char),
     ];
@@ -104,6 +105,13 @@ fn perform(action: Action, next_id: &mut u32) -> Vec<Msg> {
             .chain([Msg::Deletion(DeleteEvent::Finished { stopped: false })])
             .collect(),
         Action::StopDeletion | Action::Remeasure { .. } => vec![],
+        // Some jobs expect what the filesystem says; recording fails, once.
+        Action::LoadBaseline { job, .. } => vec![Msg::Expected {
+            job,
+            baseline: None,
+            inodes: (job.0 % 2 == 0).then_some(500),
+        }],
+        Action::Record { job } => vec![Msg::HistoryFailed(format!("cannot record {}", job.0 % 2))],
         Action::Stop => vec![Msg::Scan(ScanEvent::Stopped)],
         Action::Cancel(_) | Action::Pause | Action::Resume | Action::Exit(_) => vec![],
     }
@@ -134,7 +142,7 @@ proptest! {
     #[test]
     fn random_input_never_panics_and_keeps_the_state_consistent(steps in prop::collection::vec(step(), 1..120)) {
         let t0 = Instant::now();
-        let mut app = App::new(4, t0, Theme::new(true));
+        let mut app = App::new(4, t0, Theme::new(true)).with_history();
         app.open_prompt();
         let mut next_id = 0;
         let mut now = t0;

@@ -442,17 +442,27 @@ fn marked_directories_are_deleted_from_the_browser_and_the_summary_says_so() {
     .unwrap();
     let before = support::oracle::walk(&root, &[]).counts;
     let mut s = Session::start(&[root.to_str().unwrap()], &[]);
-    s.wait_for("the job to finish", |screen| job_line(screen, "done", &root));
+    s.wait_for("the job to finish", |screen| {
+        job_line(screen, "done", &root)
+    });
     s.send("\r");
     s.wait_text("BY SIZE");
     // The two largest entries, both directories of this tree.
-    let screen = s.wait_for("rows", |screen| screen.matches("/  ").count() + screen.matches("/ ").count() >= 2);
+    let screen = s.wait_for("rows", |screen| {
+        screen.matches("/  ").count() + screen.matches("/ ").count() >= 2
+    });
     let marked: Vec<String> = screen
         .lines()
         .skip_while(|l| !l.trim_end().ends_with("name"))
         .skip(1)
         .take(2)
-        .map(|l| l.split_whitespace().last().unwrap().trim_end_matches('/').to_owned())
+        .map(|l| {
+            l.split_whitespace()
+                .last()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_owned()
+        })
         .collect();
     for name in &marked {
         assert!(root.join(name).is_dir(), "{name}: {screen}");
@@ -478,7 +488,11 @@ fn marked_directories_are_deleted_from_the_browser_and_the_summary_says_so() {
     assert!(out.contains(&count(after.files)), "the totals after: {out}");
     let gone = before.files - after.files;
     assert!(
-        out.contains(&format!("deleted in {}: {} files", root.display(), count(gone))),
+        out.contains(&format!(
+            "deleted in {}: {} files",
+            root.display(),
+            count(gone)
+        )),
         "{out}"
     );
 }

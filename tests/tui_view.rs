@@ -94,6 +94,42 @@ fn busy_app(theme: Theme) -> App {
             },
         );
     }
+    // The first is a mount point scanned for the first time, the third was
+    // scanned before.
+    update(
+        &mut app,
+        Msg::Expected {
+            job: JobId(1),
+            baseline: None,
+            inodes: Some(400_000),
+        },
+    );
+    update(
+        &mut app,
+        Msg::Expected {
+            job: JobId(3),
+            baseline: Some(Arc::new(dirdash::history::Baseline {
+                scan: dirdash::history::ScanRow {
+                    id: 7,
+                    root: PathBuf::from(roots[2]),
+                    options: "{}".into(),
+                    started: 1_796_000_000,
+                    ended: 1_796_000_090,
+                    state: "done".into(),
+                    complete: true,
+                    files: 100_000,
+                    dirs: 5_000,
+                    bytes: 20 << 30,
+                    disk_bytes: 6 << 30,
+                    errors: 0,
+                    entries: 160_000,
+                    elapsed_ms: 90_000,
+                },
+                dirs: Default::default(),
+            })),
+            inodes: None,
+        },
+    );
     for job in 1..=3 {
         update(
             &mut app,

@@ -24,6 +24,12 @@ use super::{DeleteEvent, Problem};
 /// getdents buffer per thread.
 const DIRENT_BUFFER: usize = 64 * 1024;
 
+/// Names a thread unlinks before it offers the next ones of the same
+/// directory to an idle thread: a flat directory is not emptied by one
+/// thread while the others wait (unlinks in one directory overlap in the
+/// filesystem's work outside the directory's lock).
+const BATCH: usize = 512;
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A queue of tasks stays a queue whatever a panicking thread did.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -40,8 +46,17 @@ pub(super) struct Crew {
 }
 
 struct Queue {
-    tasks: Vec<Arc<DirTask>>,
+    tasks: Vec<Work>,
+    /// Threads waiting for work.
+    idle: usize,
     closing: bool,
+}
+
+enum Work {
+    /// List the directory, unlink what it holds, queue its subdirectories.
+    Empty(Arc<DirTask>),
+    /// Unlink these names (each ended by a NUL) in the open directory.
+    Unlink(Arc<DirTask>, Vec<u8>),
 }
 
 /// One directory to empty and remove.
@@ -80,6 +95,7 @@ impl Crew {
             events,
             queue: Mutex::new(Queue {
                 tasks: Vec::new(),
+                idle: 0,
                 closing: false,
             }),
             wake: Condvar::new(),
@@ -128,31 +144,50 @@ impl Crew {
     }
 
     fn push(&self, task: Arc<DirTask>) {
-        lock(&self.queue).tasks.push(task);
+        lock(&self.queue).tasks.push(Work::Empty(task));
         self.wake.notify_one();
+    }
+
+    /// Hands `names` to an idle thread, or gives them back if none is.
+    fn offer(&self, task: &Arc<DirTask>, names: Vec<u8>) -> Option<Vec<u8>> {
+        let mut queue = lock(&self.queue);
+        if queue.idle == 0 {
+            return Some(names);
+        }
+        task.pending.fetch_add(1, Ordering::AcqRel);
+        queue.tasks.push(Work::Unlink(Arc::clone(task), names));
+        drop(queue);
+        self.wake.notify_one();
+        None
     }
 
     fn work(&self) {
         let mut buffer: Vec<u8> = Vec::with_capacity(DIRENT_BUFFER);
         loop {
-            let task = {
+            let work = {
                 let mut queue = lock(&self.queue);
                 loop {
-                    if let Some(task) = queue.tasks.pop() {
-                        break Some(task);
+                    if let Some(work) = queue.tasks.pop() {
+                        break Some(work);
                     }
                     if queue.closing {
                         break None;
                     }
+                    queue.idle += 1;
                     queue = self
                         .wake
                         .wait(queue)
                         .unwrap_or_else(PoisonError::into_inner);
+                    queue.idle -= 1;
                 }
             };
-            match task {
-                Some(task) => {
+            match work {
+                Some(Work::Empty(task)) => {
                     self.empty(&task, &mut buffer);
+                    self.complete(task);
+                }
+                Some(Work::Unlink(task, names)) => {
+                    self.unlink_all(&task, &names);
                     self.complete(task);
                 }
                 None => return,
@@ -187,10 +222,18 @@ impl Crew {
         }
         let fd = task.fd.get_or_init(|| fd);
         let mut listing = RawDir::new(fd, buffer.spare_capacity_mut() as &mut [MaybeUninit<u8>]);
+        let mut names = Vec::new();
+        let mut count = 0;
         while let Some(next) = listing.next() {
             if self.stop.load(Ordering::Relaxed) {
                 task.left.store(true, Ordering::Relaxed);
                 return;
+            }
+            if count == BATCH {
+                if let Some(kept) = self.offer(task, std::mem::take(&mut names)) {
+                    self.unlink_all(task, &kept);
+                }
+                count = 0;
             }
             let entry = match next {
                 Ok(entry) => entry,
@@ -213,10 +256,27 @@ impl Crew {
                         {
                             self.subdirectory(task, fd, name);
                         }
-                        _ => self.unlink(task, fd, name),
+                        _ => count += push_name(&mut names, name),
                     }
                 }
-                _ => self.unlink(task, fd, name),
+                _ => count += push_name(&mut names, name),
+            }
+        }
+        self.unlink_all(task, &names);
+    }
+
+    /// Unlinks each NUL-ended name of `names` in the task's open directory.
+    fn unlink_all(&self, task: &Arc<DirTask>, names: &[u8]) {
+        let Some(dir) = task.fd.get() else {
+            return;
+        };
+        for name in names.split_inclusive(|&b| b == 0) {
+            if self.stop.load(Ordering::Relaxed) {
+                task.left.store(true, Ordering::Relaxed);
+                return;
+            }
+            if let Ok(name) = CStr::from_bytes_with_nul(name) {
+                self.unlink(task, dir, name);
             }
         }
     }
@@ -337,6 +397,11 @@ impl Parent {
             Parent::Dir(task) => task.fd.get().map(AsFd::as_fd),
         }
     }
+}
+
+fn push_name(names: &mut Vec<u8>, name: &CStr) -> usize {
+    names.extend_from_slice(name.to_bytes_with_nul());
+    1
 }
 
 fn child_path(task: &DirTask, name: &CStr) -> PathBuf {

@@ -8,6 +8,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::depth::{DirSizes, dir_sizes};
+use super::progress::{Basis, Expected};
 use super::tally::Tally;
 use crate::scan::{ExtKey, Totals, bucket_limits};
 
@@ -57,6 +58,18 @@ struct Job<'a> {
     /// What was deleted from it in the browser, as the scan counted it.
     #[serde(skip_serializing_if = "Option::is_none")]
     deleted: Option<Deleted>,
+    /// The last complete scan of the root with the same options, from the
+    /// history, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<Previous>,
+}
+
+#[derive(Serialize)]
+struct Previous {
+    id: i64,
+    started: i64,
+    entries: u64,
+    disk_bytes: u64,
 }
 
 #[derive(Serialize)]
@@ -116,7 +129,7 @@ struct Error<'a> {
 }
 
 /// A path as text, plus its bytes when the text had to replace some.
-fn path_fields(path: &Path) -> (Cow<'_, str>, Option<&[u8]>) {
+pub(crate) fn path_fields(path: &Path) -> (Cow<'_, str>, Option<&[u8]>) {
     let text = path.to_string_lossy();
     let bytes = matches!(text, Cow::Owned(_)).then(|| path.as_os_str().as_bytes());
     (text, bytes)
@@ -198,6 +211,23 @@ pub fn render(tally: &Tally, threads: usize, now: Instant, depth: Option<usize>)
                     bytes: job.deleted.bytes,
                     disk_bytes: job.deleted.disk_bytes,
                 }),
+                previous: match job.expected {
+                    Some(Expected {
+                        entries,
+                        basis:
+                            Basis::Scan {
+                                id,
+                                started,
+                                disk_bytes,
+                            },
+                    }) => Some(Previous {
+                        id,
+                        started,
+                        entries,
+                        disk_bytes,
+                    }),
+                    _ => None,
+                },
             }
         })
         .collect();

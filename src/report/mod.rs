@@ -4,8 +4,10 @@
 
 pub mod depth;
 pub mod errors;
+pub mod history;
 pub mod json;
 pub mod ncdu;
+pub mod progress;
 pub mod table;
 pub mod tally;
 pub mod text;

@@ -3,9 +3,10 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+use super::progress::{Basis, Expected};
 use super::tally::Tally;
 use super::{text, units};
-use crate::scan::Totals;
+use crate::scan::{JobState, Totals};
 
 const HEADER: [&str; 9] = [
     "STATE", "FILES", "DIRS", "LINKS", "OTHER", "APPARENT", "DISK", "ERRORS", "TIME",
@@ -110,6 +111,28 @@ pub fn render(tally: &Tally, threads: usize, now: Instant, depth: Option<usize>)
             units::size(d.disk_bytes),
         );
     }
+    for job in &tally.jobs {
+        if let Some(Expected {
+            entries,
+            basis:
+                Basis::Scan {
+                    id,
+                    started,
+                    disk_bytes,
+                },
+        }) = job.expected
+            && job.state == JobState::Done
+        {
+            let _ = writeln!(
+                out,
+                "since scan {id} of {} ({}): {} on disk, {} entries",
+                text::path(&job.root),
+                units::date(started),
+                units::signed_size(i128::from(job.totals.disk_bytes) - i128::from(disk_bytes)),
+                signed_count(i128::from(job.totals.entries()) - i128::from(entries)),
+            );
+        }
+    }
     if let Some(depth) = depth {
         for tree in tally.jobs.iter().filter_map(|job| job.tree.as_deref()) {
             out.push('\n');
@@ -124,5 +147,15 @@ fn plural(n: u64, noun: &str) -> String {
         (1, _) => format!("1 {noun}"),
         (_, Some(stem)) => format!("{} {stem}ies", units::count(n)),
         _ => format!("{} {noun}s", units::count(n)),
+    }
+}
+
+/// `+1,204`, `-3`, `0`.
+fn signed_count(change: i128) -> String {
+    let magnitude = u64::try_from(change.unsigned_abs()).unwrap_or(u64::MAX);
+    match change.signum() {
+        1 => format!("+{}", units::count(magnitude)),
+        -1 => format!("-{}", units::count(magnitude)),
+        _ => "0".to_owned(),
     }
 }

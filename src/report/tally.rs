@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::errors::{ErrorLog, ErrorRecord};
+use super::progress::{Expected, Pace};
 use crate::scan::{JobId, JobState, JobStats, ScanEvent, Totals, WorkerId};
 use crate::tree::{JobTree, Node};
 
@@ -28,6 +29,10 @@ pub struct JobRecord {
     /// come: its root's sums equal `totals` after every event). Shared with
     /// an export being written; changed only here.
     pub tree: Option<Arc<JobTree>>,
+    /// How many entries to expect, from the history or the filesystem.
+    pub expected: Option<Expected>,
+    /// Entries over the last seconds, sampled by the front end's clock.
+    pub pace: Pace,
 }
 
 impl JobRecord {
@@ -80,6 +85,8 @@ impl Tally {
             elapsed: None,
             stats: JobStats::default(),
             deleted: Totals::default(),
+            expected: None,
+            pace: Pace::default(),
         });
         self.finished_at = None;
     }
@@ -93,7 +100,7 @@ impl Tally {
         self.jobs.binary_search_by_key(&id, |job| job.id).ok()
     }
 
-    fn job_mut(&mut self, id: JobId) -> Option<&mut JobRecord> {
+    pub(super) fn job_mut(&mut self, id: JobId) -> Option<&mut JobRecord> {
         self.job_index(id).map(|i| &mut self.jobs[i])
     }
 

@@ -81,6 +81,38 @@ pub fn duration(d: Duration) -> String {
     out
 }
 
+/// A change of size: `+1.2 GiB`, `-300 KiB`, `0 B`.
+pub fn signed_size(change: i128) -> String {
+    let magnitude = u64::try_from(change.unsigned_abs()).unwrap_or(u64::MAX);
+    match change.signum() {
+        1 => format!("+{}", size(magnitude)),
+        -1 => format!("-{}", size(magnitude)),
+        _ => size(0),
+    }
+}
+
+/// Unix seconds as `2026-12-01 09:41 UTC`.
+pub fn date(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Days to a civil date (Howard Hinnant's algorithm), the proleptic
+    // Gregorian calendar.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
 /// Events per second over `elapsed`, zero when no time passed.
 pub fn per_second(n: u64, elapsed: Duration) -> u64 {
     let secs = elapsed.as_secs_f64();
@@ -121,6 +153,16 @@ mod tests {
         assert_eq!(short_count(12_345), "12.3k");
         assert_eq!(short_count(999_999), "1.00M");
         assert_eq!(short_count(1_234_567), "1.23M");
+    }
+
+    #[test]
+    fn dates_are_utc_and_changes_carry_their_sign() {
+        assert_eq!(date(0), "1970-01-01 00:00 UTC");
+        assert_eq!(date(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(date(1_796_118_060), "2026-12-01 09:41 UTC");
+        assert_eq!(signed_size(1536), "+1.50 KiB");
+        assert_eq!(signed_size(-1536), "-1.50 KiB");
+        assert_eq!(signed_size(0), "0 B");
     }
 
     #[test]

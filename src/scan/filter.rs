@@ -9,6 +9,8 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 #[derive(Clone, Debug, Default)]
 pub struct Exclude {
     set: Option<GlobSet>,
+    /// As given: what a scan is recorded with.
+    patterns: Vec<String>,
 }
 
 impl Exclude {
@@ -29,11 +31,16 @@ impl Exclude {
         }
         Ok(Exclude {
             set: Some(builder.build()?),
+            patterns: patterns.iter().map(|p| p.as_ref().to_owned()).collect(),
         })
     }
 
     pub fn is_empty(&self) -> bool {
         self.set.is_none()
+    }
+
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
     }
 
     /// True when the entry `name`, at `relative` below the root, is excluded.

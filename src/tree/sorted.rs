@@ -21,6 +21,23 @@ pub enum SortKey {
     Name,
     /// Modification time; for a directory, the newest below it.
     Mtime,
+    /// Disk usage against an earlier scan (`Earlier`), grown most first; a
+    /// directory the earlier scan did not have grew by all of it, entries
+    /// that are not directories the scan entered did not change.
+    Change,
+}
+
+/// The disk usage an earlier scan recorded for the subdirectories of the
+/// directory shown, by name: what `SortKey::Change` compares with.
+pub trait Earlier {
+    fn disk(&self, name: &[u8]) -> Option<u64>;
+}
+
+/// A signed change as a key that sorts like it.
+fn change_key(now: u64, before: Option<u64>) -> u64 {
+    let change = i128::from(now) - i128::from(before.unwrap_or(0));
+    let change = change.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+    (change as u64) ^ (1 << 63)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +111,11 @@ impl SortedDir {
 
     /// Brings the rows up to date with the tree; true when they changed.
     pub fn refresh(&mut self, tree: &JobTree) -> bool {
+        self.refresh_against(tree, None)
+    }
+
+    /// `refresh`, with the earlier sizes `SortKey::Change` needs.
+    pub fn refresh_against(&mut self, tree: &JobTree, earlier: Option<&dyn Earlier>) -> bool {
         if tree.dir(self.node).is_none() {
             let changed = !self.rows.is_empty();
             self.rows.clear();
@@ -122,7 +144,14 @@ impl SortedDir {
         }
         self.seen = at;
         for row in &mut self.dirs {
-            let key = dir_key(tree, row.node, self.order);
+            let key = match self.order.key {
+                SortKey::Change => {
+                    let now = tree.dir(row.node).map_or(0, |d| d.sums().disk);
+                    let name = listing::name_at(listing, row.offset);
+                    change_key(now, earlier.and_then(|e| e.disk(name)))
+                }
+                _ => dir_key(tree, row.node, self.order),
+            };
             dirs_changed |= key != row.key;
             row.key = key;
         }
@@ -178,6 +207,7 @@ impl SortedDir {
             SortKey::Size => entry.disk(),
             SortKey::Mtime => entry.mtime as u64 ^ (1 << 63),
             SortKey::Count | SortKey::Name => 0,
+            SortKey::Change => change_key(0, None),
         }
     }
 
@@ -208,7 +238,7 @@ fn dir_key(tree: &JobTree, node: Node, order: Order) -> u64 {
         SortKey::Size => sums.disk,
         SortKey::Count => sums.entries,
         SortKey::Mtime => sums.newest.max(dir.mtime()) as u64 ^ (1 << 63),
-        SortKey::Name => 0,
+        SortKey::Name | SortKey::Change => 0,
     }
 }
 

@@ -1,9 +1,10 @@
 //! What the runtime does for `update`: each `Action` performed, its answer
 //! fed back as a `Msg`. It holds what outlives one action: the export
-//! threads and the deletion under way.
+//! threads, the deletion under way, the history's thread.
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Instant, SystemTime};
 
 use crossbeam_channel::{Receiver, never};
 
@@ -11,6 +12,7 @@ use super::app::{Action, App, Ending, Msg, update};
 use super::exporter::Exporter;
 use super::paths;
 use crate::delete::{DeleteEvent, Deletion};
+use crate::history::{Open, Recorder, Recording, Reply, Request};
 use crate::scan::{JobId, JobOptions};
 use crate::session::Session;
 use crate::tree::Node;
@@ -20,6 +22,10 @@ pub struct Effects {
     pub exporter: Exporter,
     deletion: Option<(Deletion, Receiver<DeleteEvent>)>,
     home: Option<PathBuf>,
+    /// The history's thread, unless `--no-history`.
+    history: Option<Recorder>,
+    /// `Counting::key` of the scan's options.
+    counting: String,
 }
 
 pub enum Performed {
@@ -33,6 +39,31 @@ impl Effects {
         Effects {
             home: paths::home_dir(),
             ..Effects::default()
+        }
+    }
+
+    /// Records ended jobs in `file` (and reads their baselines from it),
+    /// on a thread of its own; `None` if that thread cannot start.
+    pub fn with_history(mut self, file: PathBuf, keep: usize, counting: String) -> Effects {
+        self.history = Recorder::start(Open::Create(file), keep).ok();
+        self.counting = counting;
+        self
+    }
+
+    /// The history's answers, or none.
+    pub fn history_replies(&self) -> Receiver<Reply> {
+        match &self.history {
+            Some(recorder) => recorder.replies().clone(),
+            None => never(),
+        }
+    }
+
+    /// Waits for the recordings still under way; their failures, as
+    /// messages.
+    pub fn finish_history(&mut self) -> Vec<Msg> {
+        match self.history.take() {
+            Some(recorder) => recorder.finish().into_iter().filter_map(reply).collect(),
+            None => Vec::new(),
         }
     }
 
@@ -76,7 +107,12 @@ impl Effects {
 
     /// Feeds messages to `update` and performs the actions that come back,
     /// with their answers; `Some` when the dashboard must end.
-    pub fn apply(&mut self, app: &mut App, messages: Vec<Msg>, session: &Session) -> Option<Ending> {
+    pub fn apply(
+        &mut self,
+        app: &mut App,
+        messages: Vec<Msg>,
+        session: &Session,
+    ) -> Option<Ending> {
         for msg in messages {
             let mut actions = update(app, msg);
             while !actions.is_empty() {
@@ -130,7 +166,9 @@ impl Effects {
                         Performed::Done
                     }
                     // No thread for it: nothing was touched.
-                    Err(_) => Performed::Reply(Msg::Deletion(DeleteEvent::Finished { stopped: true })),
+                    Err(_) => {
+                        Performed::Reply(Msg::Deletion(DeleteEvent::Finished { stopped: true }))
+                    }
                 }
             }
             Action::StopDeletion => {
@@ -166,11 +204,37 @@ impl Effects {
                 Ok(n) => Performed::Reply(Msg::Threads(n)),
                 Err(_) => Performed::Reply(Msg::Threads(scanner.threads())),
             },
+            Action::LoadBaseline { job, root } => {
+                if let Some(recorder) = &self.history {
+                    recorder.send(Request::Baseline {
+                        job,
+                        root,
+                        options: self.counting.clone(),
+                    });
+                }
+                Performed::Done
+            }
+            Action::Record { job } => {
+                self.record(app, job);
+                Performed::Done
+            }
             Action::Stop => {
                 scanner.stop();
                 Performed::Done
             }
             Action::Exit(ending) => Performed::Exit(ending),
+        }
+    }
+
+    /// Sends ended `job` to the history's thread.
+    pub fn record(&self, app: &App, job: JobId) {
+        let (Some(recorder), Some(record)) = (&self.history, app.tally().job(job)) else {
+            return;
+        };
+        if let Some(recording) =
+            Recording::of(record, &self.counting, Instant::now(), SystemTime::now())
+        {
+            recorder.send(Request::Record(Box::new(recording)));
         }
     }
 
@@ -205,5 +269,22 @@ pub fn submit(session: &Session, root: PathBuf, keep_tree: bool) -> Performed {
             keep_tree,
         }),
         Err(_) => Performed::Done,
+    }
+}
+
+/// What the history's thread said, for `update`.
+pub fn reply(reply: Reply) -> Option<Msg> {
+    match reply {
+        Reply::Baseline {
+            job,
+            baseline,
+            inodes,
+        } => Some(Msg::Expected {
+            job,
+            baseline,
+            inodes,
+        }),
+        Reply::Recorded { .. } => None,
+        Reply::Failed(e) => Some(Msg::HistoryFailed(e.to_string())),
     }
 }

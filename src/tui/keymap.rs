@@ -75,6 +75,7 @@ pub enum Command {
     SortByCount,
     SortByName,
     SortByMtime,
+    SortByChange,
     ToggleApparent,
     Filter,
     Mark,
@@ -229,12 +230,14 @@ pub static KEYMAP: &[Binding] = bindings![
         footer("Enter", &["open"], 2), "into the selected directory";
     X::Browser, &[Key::Code(K::Left), Key::Char('h'), Key::Code(K::Backspace)], C::Parent,
         footer("←", &["up"], 3), "up to the parent directory (the one left stays selected)";
-    X::Browser, &[Key::Char('s')], C::SortBySize, footer("s C n M", &["sort"], 6),
+    X::Browser, &[Key::Char('s')], C::SortBySize, footer("s C n M +", &["sort"], 6),
         "sort by size, largest first (again: smallest first)";
     X::Browser, &[Key::Char('C')], C::SortByCount, None, "sort by items below, most first (again: fewest)";
     X::Browser, &[Key::Char('n')], C::SortByName, None, "sort by name (again: from z)";
     X::Browser, &[Key::Char('M')], C::SortByMtime, None,
         "sort by modification time, newest first (again: oldest)";
+    X::Browser, &[Key::Char('+')], C::SortByChange, None,
+        "sort by the change in disk usage since the last scan, grown most first (again: shrunk most)";
     X::Browser, &[Key::Char('a')], C::ToggleApparent,
         footer("a", &["apparent", "disk"], 7),
         "show apparent sizes instead of disk usage (again: disk usage)";

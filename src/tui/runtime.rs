@@ -40,6 +40,9 @@ pub struct Config {
     pub keep_trees: bool,
     /// `--read-only`: nothing is deleted.
     pub read_only: bool,
+    /// The history file and how many scans it keeps; `None` with
+    /// `--no-history`.
+    pub history: Option<(PathBuf, usize)>,
     /// Fault injection: pressing this key panics the UI thread.
     #[cfg(feature = "fault-injection")]
     pub panic_on_key: Option<char>,
@@ -48,6 +51,7 @@ pub struct Config {
 /// Runs the dashboard to its end and returns the exit code.
 pub fn run(options: Options, config: Config) -> i32 {
     let threads = options.threads;
+    let counting = crate::history::Counting::of(&options).key();
     let session = match Session::start(options, &[SIGINT, SIGTERM, SIGHUP, SIGWINCH]) {
         Ok(session) => session,
         Err(e) => {
@@ -65,17 +69,21 @@ pub fn run(options: Options, config: Config) -> i32 {
     if config.read_only {
         app = app.read_only();
     }
+    let mut effects = Effects::new();
+    if let Some((file, keep)) = &config.history {
+        app = app.with_history();
+        effects = effects.with_history(file.clone(), *keep, counting);
+    }
     for root in &config.roots {
         let keep_tree = app.next_keeps_tree();
         if let Performed::Reply(msg) = effects::submit(&session, scan::absolute(root), keep_tree) {
-            update(&mut app, msg);
+            effects.apply(&mut app, vec![msg], &session);
         }
     }
     if app.tally().jobs.is_empty() {
         app.open_prompt();
     }
 
-    let mut effects = Effects::new();
     let ending = match TerminalGuard::enter() {
         Ok(guard) => {
             let ending = drive(&mut app, &session, &mut effects, &config);
@@ -116,8 +124,20 @@ pub fn run(options: Options, config: Config) -> i32 {
     if ending == Ending::Abandoned {
         app.abandon(Instant::now());
     }
+    // Every job that ended is recorded, those the stop ended too.
+    for action in app.record_ended() {
+        if let Action::Record { job } = action {
+            effects.record(&app, job);
+        }
+    }
     for answer in std::mem::take(&mut effects.exporter).finish() {
         update(&mut app, answer);
+    }
+    for answer in effects.finish_history() {
+        update(&mut app, answer);
+    }
+    for failure in app.past().failures() {
+        crate::say!("dirdash: history: {failure}; scans are not recorded");
     }
     let mut export_failed = false;
     for (job, export, why) in app.exports().failures() {
@@ -190,7 +210,8 @@ fn drive(
             return Ok(ending);
         }
         if now >= next_tick {
-            let busy = app.is_busy() || app.stopping().is_some() || app.deletions().running().is_some();
+            let busy =
+                app.is_busy() || app.stopping().is_some() || app.deletions().running().is_some();
             next_tick = now + if busy { FRAME } else { IDLE_TICK };
         }
         if app.is_dirty() && last_draw.is_none_or(|t| now.duration_since(t) >= FRAME) {
@@ -207,6 +228,7 @@ fn drive(
         let timeout = wake.saturating_duration_since(Instant::now());
         let scan_events = if batched { &no_events } else { events };
         let deletion_events = effects.deletion_events();
+        let history_replies = effects.history_replies();
 
         let mut messages = Vec::new();
         select! {
@@ -230,6 +252,9 @@ fn drive(
                 }
             },
             recv(effects.exporter.results) -> answer => messages.extend(answer.ok()),
+            recv(history_replies) -> reply => {
+                messages.extend(reply.ok().and_then(effects::reply));
+            },
             recv(deletion_events) -> event => {
                 if let Ok(event) = event {
                     messages.push(effects.deletion_event(event));

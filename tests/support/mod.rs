@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod listings;
+pub mod namespace;
 pub mod ncdu_json;
 pub mod nobody;
 pub mod oracle;

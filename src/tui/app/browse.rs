@@ -32,6 +32,17 @@ pub(super) fn refresh(app: &mut App) -> bool {
     changed
 }
 
+/// `job`'s earlier scan arrived: the browser of it (if open) compares with
+/// it from now on.
+pub(super) fn rebaseline(app: &mut App, job: JobId) {
+    let earlier = app.past.baseline(job).cloned();
+    with_browser(app, |b, tree| {
+        if b.job() == job {
+            b.set_earlier(tree, earlier);
+        }
+    });
+}
+
 /// Enter: the selected job's tree from the dashboard, a directory in the
 /// browser, the selected large file from a job's statistics.
 pub(super) fn open(app: &mut App) {
@@ -60,7 +71,8 @@ fn open_browser(app: &mut App, job: JobId) {
         .browser
         .as_ref()
         .map_or_else(Order::default, |b| b.order());
-    app.browser = Some(Browser::new(job, order));
+    let earlier = app.past.baseline(job).cloned();
+    app.browser = Some(Browser::new(job, order, earlier));
     refresh(app);
     app.show(Screen::Browser(job));
 }
@@ -153,7 +165,17 @@ pub(super) fn mark(app: &mut App) {
 
 /// s, C, n, M.
 pub(super) fn sort(app: &mut App, key: SortKey) {
-    with_browser(app, |b, tree| b.sort_by(tree, key));
+    let mut compared = true;
+    with_browser(app, |b, tree| {
+        compared = b.earlier().is_some();
+        b.sort_by(tree, key);
+    });
+    if key == SortKey::Change && !compared {
+        app.notify(
+            "no complete earlier scan of this directory with these options: every directory counts as new"
+                .to_owned(),
+        );
+    }
 }
 
 /// A click selects, a second one on the same row opens, the wheel moves

@@ -4,12 +4,14 @@
 //! when the rows re-sort, the sort order and the filter.
 
 use std::cell::Cell;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ratatui::layout::Rect;
 
+use crate::history::{BASE_ROOT, Baseline, BaselineDirs};
 use crate::scan::JobId;
-use crate::tree::sorted::{Order, SortKey, SortedDir};
+use crate::tree::sorted::{Earlier, Order, SortKey, SortedDir};
 use crate::tree::{JobTree, Node, ROOT};
 use crate::tui::keymap::Command;
 
@@ -40,6 +42,46 @@ pub struct Browser {
     generation: u64,
     drawn: Cell<Drawn>,
     last_click: Option<(Instant, u32)>,
+    /// The job's last complete scan, for the change column and its sort.
+    earlier: Option<Arc<Baseline>>,
+}
+
+/// One directory of an earlier scan: its subdirectories' sizes by name.
+#[derive(Clone, Copy)]
+pub struct EarlierDir<'a> {
+    pub dirs: &'a BaselineDirs,
+    pub id: u32,
+}
+
+impl EarlierDir<'_> {
+    /// The disk usage of subdirectory `name` then; `None` when it was not
+    /// there.
+    pub fn disk_of(&self, name: &[u8]) -> Option<u64> {
+        let child = self.dirs.child(self.id, name)?;
+        self.dirs.size(child).map(|s| s.disk)
+    }
+}
+
+impl Earlier for EarlierDir<'_> {
+    fn disk(&self, name: &[u8]) -> Option<u64> {
+        self.disk_of(name)
+    }
+}
+
+/// Directory `node` in `earlier`, found by the names on its way down;
+/// `None` when the earlier scan did not have it.
+fn earlier_dir<'a>(
+    earlier: Option<&'a Baseline>,
+    tree: &JobTree,
+    node: Node,
+) -> Option<EarlierDir<'a>> {
+    let dirs = &earlier?.dirs;
+    let mut id = BASE_ROOT;
+    dirs.size(id)?;
+    for &step in tree.ancestry(node).iter().skip(1) {
+        id = dirs.child(id, tree.name_of(step)?)?;
+    }
+    Some(EarlierDir { dirs, id })
 }
 
 /// What a click did.
@@ -53,7 +95,7 @@ pub enum Click {
 
 impl Browser {
     /// The browser of `job`, at its root.
-    pub fn new(job: JobId, order: Order) -> Browser {
+    pub fn new(job: JobId, order: Order, earlier: Option<Arc<Baseline>>) -> Browser {
         Browser {
             job,
             view: SortedDir::new(ROOT, order, ""),
@@ -62,7 +104,24 @@ impl Browser {
             generation: 0,
             drawn: Cell::new(Drawn::default()),
             last_click: None,
+            earlier,
         }
+    }
+
+    /// The job's last complete scan, when there is one.
+    pub fn earlier(&self) -> Option<&Baseline> {
+        self.earlier.as_deref()
+    }
+
+    /// The directory shown, as the earlier scan had it.
+    pub fn earlier_dir(&self, tree: &JobTree) -> Option<EarlierDir<'_>> {
+        earlier_dir(self.earlier.as_deref(), tree, self.node())
+    }
+
+    /// The earlier scan arrived (after the browser opened).
+    pub(super) fn set_earlier(&mut self, tree: &JobTree, earlier: Option<Arc<Baseline>>) {
+        self.earlier = earlier;
+        self.reorder(tree, self.order());
     }
 
     pub fn job(&self) -> JobId {
@@ -120,7 +179,10 @@ impl Browser {
             };
             self.view = SortedDir::new(node, self.order(), &self.filter);
         }
-        let changed = self.view.refresh(tree);
+        let earlier = earlier_dir(self.earlier.as_deref(), tree, self.view.node());
+        let changed = self
+            .view
+            .refresh_against(tree, earlier.as_ref().map(|e| e as &dyn Earlier));
         if self.selected_row().is_none() {
             let first = self.rows().first().copied();
             if first != self.selected {

@@ -142,7 +142,9 @@ fn refusal(app: &App, job: JobId, mode: Mode) -> Option<String> {
         return Some("this job kept no tree".to_owned());
     }
     if !record.state.is_finished() {
-        return Some(format!("{verb} waits for the scan: this job is still being scanned"));
+        return Some(format!(
+            "{verb} waits for the scan: this job is still being scanned"
+        ));
     }
     if app.deletions.is_measuring() {
         return Some("what the last deletion left is being measured: a moment".to_owned());
@@ -288,7 +290,12 @@ fn finish(app: &mut App, stopped: bool) {
     if app.deletions.is_measuring() {
         text.push_str("; measuring what is left…");
     }
-    if let Some(tree) = app.jobs.tally().job(running.job).and_then(|j| j.tree.as_deref()) {
+    if let Some(tree) = app
+        .jobs
+        .tally()
+        .job(running.job)
+        .and_then(|j| j.tree.as_deref())
+    {
         app.marks.prune(running.job, tree);
     }
     app.notify(text.clone());

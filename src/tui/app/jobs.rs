@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::Action;
+use crate::report::progress::Expected;
 use crate::report::{JobRecord, Tally};
 use crate::scan::{JobId, JobState, ScanEvent, Totals};
 use crate::tree::{JobTree, Node};
@@ -69,6 +70,16 @@ impl Jobs {
         if let ScanEvent::JobFinished(end) = event {
             self.cancelling.remove(&end.job);
         }
+    }
+
+    /// What `job` is expected to count.
+    pub(super) fn expect(&mut self, job: JobId, expected: Expected) {
+        self.tally.expect(job, expected);
+    }
+
+    /// The clock: running jobs' entries, for their rates.
+    pub(super) fn sample_pace(&mut self, now: Instant) {
+        self.tally.sample_pace(now);
     }
 
     /// An entry of `job`'s tree was deleted.

@@ -8,6 +8,7 @@ use std::time::Instant;
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::delete::{DeleteEvent, Mode, Target};
+use crate::history::Baseline;
 use crate::report::ncdu::TargetError;
 use crate::scan::{JobId, ScanEvent, WorkerStatus};
 use crate::session::Ending;
@@ -66,6 +67,16 @@ pub enum Msg {
         sub: JobId,
         path: PathBuf,
     },
+    /// The answer to `Action::LoadBaseline`: `job`'s last complete scan,
+    /// or, none being recorded, the used inodes of the filesystem mounted
+    /// at its root.
+    Expected {
+        job: JobId,
+        baseline: Option<Arc<Baseline>>,
+        inodes: Option<u64>,
+    },
+    /// The history file could not be used.
+    HistoryFailed(String),
     /// SIGTERM, SIGHUP or SIGINT.
     Signal(i32),
 }
@@ -111,6 +122,15 @@ pub enum Action {
         job: JobId,
         node: Node,
         path: PathBuf,
+    },
+    /// Find what `job` is measured against and answer `Expected`.
+    LoadBaseline {
+        job: JobId,
+        root: Arc<Path>,
+    },
+    /// Record `job`, which ended, in the history.
+    Record {
+        job: JobId,
     },
     /// Set the stop flag.
     Stop,

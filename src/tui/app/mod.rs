@@ -11,6 +11,7 @@ mod browse;
 mod browser;
 mod deletion;
 mod exports;
+mod history;
 mod jobs;
 mod marks;
 mod message;
@@ -25,9 +26,10 @@ use super::theme::Theme;
 use crate::report::Tally;
 use crate::scan::{JobId, WorkerState, WorkerStatus};
 pub use crate::session::Ending;
-pub use browser::{Browser, Click, Drawn};
+pub use browser::{Browser, Click, Drawn, EarlierDir};
 pub use deletion::{Confirm, Deletions, Report, Running, describe};
 pub use exports::{Export, ExportState, Exports};
+pub use history::Past;
 pub use jobs::Jobs;
 pub use marks::{Mark, Marked, Marks};
 pub use message::{Action, Msg};
@@ -85,6 +87,8 @@ pub struct App {
     keep_trees: bool,
     marks: Marks,
     deletions: Deletions,
+    /// The history: baselines, what was recorded.
+    past: Past,
     /// `--read-only`: nothing is deleted.
     read_only: bool,
     screen: Screen,
@@ -116,6 +120,7 @@ impl App {
             keep_trees: true,
             marks: Marks::default(),
             deletions: Deletions::default(),
+            past: Past::default(),
             read_only: false,
             screen: Screen::Dashboard,
             overlay: Overlay::None,
@@ -142,6 +147,12 @@ impl App {
     /// `--no-tree`: jobs keep no tree (exports still do).
     pub fn without_trees(mut self) -> App {
         self.keep_trees = false;
+        self
+    }
+
+    /// Scans are recorded in the history and measured against it.
+    pub fn with_history(mut self) -> App {
+        self.past = Past::enabled();
         self
     }
 
@@ -228,6 +239,26 @@ impl App {
 
     pub fn deletions(&self) -> &Deletions {
         &self.deletions
+    }
+
+    pub fn past(&self) -> &Past {
+        &self.past
+    }
+
+    /// Every job that ended and was not sent to be recorded yet (at the
+    /// end, for the jobs a stop ended without their last event).
+    pub fn record_ended(&mut self) -> Vec<Action> {
+        let ended: Vec<JobId> = self
+            .tally()
+            .jobs
+            .iter()
+            .filter(|job| job.state.is_finished())
+            .map(|job| job.id)
+            .collect();
+        ended
+            .into_iter()
+            .flat_map(|job| self.past.ended(job))
+            .collect()
     }
 
     pub fn is_read_only(&self) -> bool {

@@ -3,6 +3,7 @@
 //! give; each sub-model does its part.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use ratatui::crossterm::event::KeyEvent;
@@ -47,9 +48,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Action> {
             root,
             keep_tree,
         } => {
-            app.jobs.submitted(id, root, keep_tree);
+            app.jobs.submitted(id, Arc::clone(&root), keep_tree);
             app.exports.submitted(id, keep_tree);
-            Vec::new()
+            app.past.submitted(id, &root)
         }
         Msg::ExportChecked { input, result } => export_checked(app, &input, result),
         Msg::Exported { job, path, result } => {
@@ -66,6 +67,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Action> {
         }
         Msg::Threads(n) => {
             app.threads = n;
+            Vec::new()
+        }
+        Msg::Expected {
+            job,
+            baseline,
+            inodes,
+        } => {
+            app.past.expected(&mut app.jobs, job, baseline, inodes);
+            browse::rebaseline(app, job);
+            Vec::new()
+        }
+        Msg::HistoryFailed(message) => {
+            if let Some(notice) = app.past.failed(message) {
+                app.notify(notice);
+            }
             Vec::new()
         }
         Msg::Signal(signal) => {
@@ -98,6 +114,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Action> {
 /// The clock; true when something shown changed.
 fn tick(app: &mut App, now: Instant, workers: Vec<WorkerStatus>) -> bool {
     app.now = now;
+    app.jobs.sample_pace(now);
     let mut changed = app.rates.sample(now, app.jobs.tally());
     let workers_changed = workers.len() != app.workers.len()
         || workers
@@ -140,7 +157,11 @@ fn scan_event(app: &mut App, event: ScanEvent) -> Vec<Action> {
             ));
             Vec::new()
         }
-        ScanEvent::JobFinished(end) => app.exports.job_finished(&end),
+        ScanEvent::JobFinished(end) => {
+            let mut actions = app.exports.job_finished(&end);
+            actions.extend(app.past.ended(end.job));
+            actions
+        }
         ScanEvent::Stopped if app.stopping().is_some() => vec![Action::Exit(Ending::Joined)],
         _ => Vec::new(),
     }
@@ -258,6 +279,7 @@ fn run(app: &mut App, context: Context, command: Command) -> Vec<Action> {
         Command::SortByCount => browse::sort(app, SortKey::Count),
         Command::SortByName => browse::sort(app, SortKey::Name),
         Command::SortByMtime => browse::sort(app, SortKey::Mtime),
+        Command::SortByChange => browse::sort(app, SortKey::Change),
         Command::ToggleApparent => browse::with_browser(app, |b, tree| b.toggle_apparent(tree)),
         Command::Filter => {
             let text = app.browser.as_ref().map(|b| b.filter().to_owned());

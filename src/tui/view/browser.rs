@@ -15,9 +15,12 @@ use crate::scan::JobState;
 use crate::scan::listing::{Entry, EntryKind};
 use crate::tree::sorted::SortKey;
 use crate::tree::{JobTree, Node};
-use crate::tui::app::{App, Browser, Drawn};
+use crate::tui::app::{App, Browser, Drawn, EarlierDir};
 use crate::tui::fit::elide_middle;
 use crate::tui::theme::Theme;
+
+/// The change column, shown when there is an earlier scan.
+const CHANGE_WIDTH: usize = 10;
 
 const COLUMNS: Columns = Columns {
     fixed: &[
@@ -64,16 +67,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         "disk"
     };
-    let head: Vec<Span> = [
+    let mut head: Vec<String> = vec![
         format!("{size_label:>10} "),
         format!("{:<12} ", ""),
         format!("{:>6} ", "%"),
         format!("{:>7} ", "items"),
-        "   name".to_owned(),
-    ]
-    .into_iter()
-    .map(|text| Span::styled(text, t.label))
-    .collect();
+    ];
+    if browser.earlier().is_some() {
+        head.push(format!("{:>CHANGE_WIDTH$} ", "change"));
+    }
+    head.push("   name".to_owned());
+    let head: Vec<Span> = head
+        .into_iter()
+        .map(|text| Span::styled(text, t.label))
+        .collect();
     Line::from(head).render(header, buf);
     entries(app, job, tree, browser, rows, buf);
 }
@@ -85,6 +92,7 @@ fn title(browser: &Browser) -> String {
         SortKey::Count => "items",
         SortKey::Name => "name",
         SortKey::Mtime => "time",
+        SortKey::Change => "change",
     };
     let way = if order.reversed { "↑" } else { "↓" };
     let mut title = format!("BY {} {way}", key.to_uppercase());
@@ -232,7 +240,11 @@ fn entries(
             d.sums().disk
         }
     });
-    let name_width = COLUMNS.rest(area.width, COLUMNS.fixed.len());
+    let earlier = browser.earlier_dir(tree);
+    let compared = browser.earlier().is_some();
+    let name_width = COLUMNS
+        .rest(area.width, COLUMNS.fixed.len())
+        .saturating_sub(if compared { CHANGE_WIDTH + 1 } else { 0 });
     let lines: Vec<Line> = rows
         .iter()
         .enumerate()
@@ -248,16 +260,23 @@ fn entries(
             };
             let items = row.items.map(units::short_count).unwrap_or_default();
             let marked = app.marks().is_marked(browser.job(), node, offset);
-            let line = Line::from(vec![
+            let mut spans = vec![
                 Span::styled(format!("{:>10} ", units::size(row.size)), t.value),
                 Span::styled(format!("{} ", bar(row.size, total, 12)), t.bar),
                 Span::raw(format!("{percent:>5.1}% ")),
                 Span::styled(format!("{items:>7} "), t.dim),
+            ];
+            if compared {
+                let (text, style) = change(tree, &entry, earlier.as_ref(), t);
+                spans.push(Span::styled(format!("{text:>CHANGE_WIDTH$} "), style));
+            }
+            spans.extend([
                 Span::styled(if marked { "*" } else { " " }, t.warn),
                 Span::styled(row.marker.0.to_string(), row.marker.1),
                 Span::raw(" "),
                 Span::raw(elide_middle(&row.name, name_width).into_owned()),
             ]);
+            let line = Line::from(spans);
             Some(if i == selected {
                 line.style(t.selected)
             } else {
@@ -266,4 +285,28 @@ fn entries(
         })
         .collect();
     Paragraph::new(lines).render(area, buf);
+}
+
+/// A directory's disk usage against the earlier scan: `+1.20 GiB`, `new`;
+/// nothing for entries that are not directories the scan entered (the
+/// history keeps directories) or did not change.
+fn change(
+    tree: &JobTree,
+    entry: &Entry,
+    earlier: Option<&EarlierDir<'_>>,
+    t: &Theme,
+) -> (String, Style) {
+    let Some(dir) = entry.entered().then(|| tree.dir(entry.node)).flatten() else {
+        return (String::new(), t.dim);
+    };
+    let now = dir.sums().disk;
+    match earlier.and_then(|e| e.disk_of(entry.name)) {
+        None => ("new".to_owned(), t.warn),
+        Some(before) if before == now => (String::new(), t.dim),
+        Some(before) => {
+            let grew = now > before;
+            let text = units::signed_size(i128::from(now) - i128::from(before));
+            (text, if grew { t.warn } else { t.dim })
+        }
+    }
 }

@@ -11,10 +11,14 @@ use ratatui::widgets::{
 
 use super::errors::error_line;
 use super::widgets::{Column, Columns, job_state, right, section};
-use crate::report::{text, units};
+use std::time::Duration;
+
+use crate::report::progress::Basis;
+use crate::report::{JobRecord, text, units};
 use crate::scan::{JobState, WorkerState, WorkerStatus};
 use crate::tui::app::{App, STUCK_AFTER};
 use crate::tui::fit::elide_middle;
+use crate::tui::theme::Theme;
 
 const WORKER_COLUMNS: Columns = Columns {
     fixed: &[
@@ -38,6 +42,9 @@ const JOB_COLUMNS: Columns = Columns {
         Column::right("apparent", 8),
         Column::right("on disk", 8),
         Column::right("errors", 6),
+        // While it scans, how far along (against the last scan); once done,
+        // the change in disk usage since it.
+        Column::right("vs last", 10),
         Column::right("time", 6),
         Column::right("rate", 7),
     ],
@@ -178,9 +185,12 @@ fn jobs_table(app: &App, area: Rect, buf: &mut Buffer) {
                 ),
             ];
             if shown > 6 {
-                cells.push(right(units::duration(job.elapsed_at(app.now()))));
+                cells.push(vs_last(job, t));
             }
             if shown > 7 {
+                cells.push(right(units::duration(job.elapsed_at(app.now()))));
+            }
+            if shown > 8 {
                 cells.push(right(if job.state == JobState::Scanning {
                     let rate = app.rates().jobs.get(&job.id).copied().unwrap_or(0);
                     format!("{}/s", units::short_count(rate))
@@ -206,6 +216,36 @@ fn jobs_table(app: &App, area: Rect, buf: &mut Buffer) {
         buf,
         &mut state,
     );
+}
+
+/// `42% 1m03s` (`~42%` from the filesystem's inodes) while it scans;
+/// `+1.20 GiB` once done, against its last complete scan.
+fn vs_last<'a>(job: &JobRecord, t: &Theme) -> Cell<'a> {
+    let Some(expected) = job.expected else {
+        return Cell::from("");
+    };
+    if !job.state.is_finished() {
+        let Some(estimate) = job.estimate() else {
+            return Cell::from("");
+        };
+        let mut text = match expected.basis {
+            Basis::Inodes => format!("~{}%", estimate.percent),
+            Basis::Scan { .. } => format!("{}%", estimate.percent),
+        };
+        if let Some(left) = estimate.remaining {
+            text.push(' ');
+            text.push_str(&units::duration(Duration::from_secs(left.as_secs().max(1))));
+        }
+        return Cell::from(Line::styled(text, t.busy).right_aligned());
+    }
+    match expected.basis {
+        Basis::Scan { disk_bytes, .. } if job.state == JobState::Done => {
+            let change = i128::from(job.totals.disk_bytes) - i128::from(disk_bytes);
+            let style = if change > 0 { t.warn } else { t.dim };
+            Cell::from(Line::styled(units::signed_size(change), style).right_aligned())
+        }
+        _ => Cell::from(""),
+    }
 }
 
 fn activity_panel(app: &App, area: Rect, buf: &mut Buffer) {

@@ -40,7 +40,10 @@ pub fn confirm(app: &App, confirm: &Confirm, area: Rect, buf: &mut Buffer) {
         .map(|target| Line::raw(format!(" {}", elide_middle(&describe(target), room))))
         .collect();
     if more > 0 {
-        lines.push(Line::styled(format!(" and {} more", units::count(more as u64)), t.dim));
+        lines.push(Line::styled(
+            format!(" and {} more", units::count(more as u64)),
+            t.dim,
+        ));
     }
     let totals = &confirm.totals;
     lines.push(Line::raw(""));
@@ -135,13 +138,18 @@ pub fn panel(app: &App, job: JobId, area: Rect, buf: &mut Buffer) {
         .map(|(_, mark)| {
             Line::from(vec![
                 Span::styled(format!("{:>10} ", units::size(mark.disk)), t.value),
-                Span::raw(elide_middle(&text::path(&mark.path), width.saturating_sub(11)).into_owned()),
+                Span::raw(
+                    elide_middle(&text::path(&mark.path), width.saturating_sub(11)).into_owned(),
+                ),
             ])
         })
         .collect();
     if let Some(report) = app.deletions().report().filter(|r| r.job == job) {
         for problem in report.problems.iter().rev().take(3) {
-            lines.push(Line::styled(truncate_end(problem, width).into_owned(), t.error));
+            lines.push(Line::styled(
+                truncate_end(problem, width).into_owned(),
+                t.error,
+            ));
         }
     }
     Paragraph::new(lines).render(inner, buf);

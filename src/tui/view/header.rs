@@ -7,20 +7,24 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use crate::report::units;
+use crate::report::{progress, units};
 use crate::tui::app::App;
 
 pub fn title_bar(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme();
     buf.set_style(area, t.title);
     let elapsed = units::duration(app.tally().elapsed_at(app.now()));
-    let text = format!(
+    let mut text = format!(
         " dirdash  {}  {} workers  {}  {} entries/s ",
         app.activity(),
         app.threads(),
         elapsed,
         units::short_count(app.rates().total),
     );
+    if let Some(estimate) = app.tally().estimate() {
+        let from_inodes = app.tally().estimated_from_inodes();
+        text.push_str(&format!(" {} ", progress::describe(&estimate, from_inodes)));
+    }
     Line::styled(text, t.title).render(area, buf);
 }
 

@@ -45,7 +45,10 @@ impl Widget for &App {
             Screen::Detail(job) => detail::render(self, job, body, buf),
             Screen::Errors => errors::render(self, body, buf),
         }
-        if let Some(line) = progress.as_deref().or(self.notice().map(|n| n.text.as_str())) {
+        if let Some(line) = progress
+            .as_deref()
+            .or(self.notice().map(|n| n.text.as_str()))
+        {
             Line::styled(
                 truncate_end(line, usize::from(notice.width)),
                 self.theme().warn,

@@ -1,15 +1,23 @@
 //! `--headless`: scan the roots given, print errors and a live progress line
 //! on stderr, stream `--list` paths to stdout, then print the summary.
 
-use std::io::{self, IsTerminal, Write};
-use std::os::unix::ffi::OsStrExt;
+mod history;
+mod list;
+mod progress_line;
+
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{never, select, tick};
 
-use crate::report::{Tally, ncdu, text, units};
+use history::Chronicle;
+pub use history::HistoryConfig;
+use list::ListWriter;
+use progress_line::ProgressLine;
+
+use crate::report::{Tally, ncdu, text};
 use crate::scan::{self, JobOptions, Options, ScanEvent};
 use crate::session::{self, Destination, Ending, Format, Outcome, Session, Summary};
 use crate::signals::{SIGINT, SIGTERM};
@@ -28,11 +36,14 @@ pub struct Config {
     pub force: bool,
     /// `--depth N`: each root's directories down to depth N in the summary.
     pub depth: Option<usize>,
+    /// `None` with `--no-history`.
+    pub history: Option<HistoryConfig>,
 }
 
 /// Runs the scan to its end (or a signal) and returns the exit code.
 pub fn run(options: Options, config: Config) -> i32 {
     let threads = options.threads;
+    let counting = crate::history::Counting::of(&options).key();
     let session = match Session::start(options, &[SIGINT, SIGTERM]) {
         Ok(session) => session,
         Err(e) => {
@@ -41,17 +52,26 @@ pub fn run(options: Options, config: Config) -> i32 {
         }
     };
     let mut tally = Tally::new(Instant::now());
+    let recording = config.history.as_ref().is_some_and(|h| h.record);
     // Only the outputs that read a tree make the scan keep one.
-    let keep_tree = config.export.is_some() || config.depth.is_some();
+    let keep_tree = config.export.is_some() || config.depth.is_some() || recording;
+    let mut chronicle = Chronicle::open(config.history.as_ref(), counting);
     for root in &config.roots {
         let root: Arc<Path> = Arc::from(scan::absolute(root));
         match session.submit(&root, JobOptions { keep_tree }) {
-            Ok(id) => tally.submitted(id, root, keep_tree),
+            Ok(id) => {
+                tally.submitted(id, Arc::clone(&root), keep_tree);
+                chronicle.expect(&mut tally, id, &root);
+            }
             Err(e) => {
                 crate::say!("dirdash: {e}");
                 return 1;
             }
         }
+    }
+
+    if let Some(history) = &config.history {
+        chronicle.start_recording(history.keep);
     }
 
     let mut progress = ProgressLine::new(io::stderr().is_terminal());
@@ -89,8 +109,10 @@ pub fn run(options: Options, config: Config) -> i32 {
                     _ => {}
                 }
                 tally.apply(&event);
-                if matches!(event, ScanEvent::Stopped) {
-                    break;
+                match event {
+                    ScanEvent::JobFinished(_) => chronicle.record_ended(&tally),
+                    ScanEvent::Stopped => break,
+                    _ => {}
                 }
             }
             recv(session.signals()) -> received => {
@@ -102,7 +124,10 @@ pub fn run(options: Options, config: Config) -> i32 {
                 signal = received.ok().or(Some(SIGINT));
                 session.scanner().stop();
             }
-            recv(ticks) -> _ => progress.draw(&tally),
+            recv(ticks) -> _ => {
+                tally.sample_pace(Instant::now());
+                progress.draw(&tally);
+            }
         }
     }
     progress.clear();
@@ -111,6 +136,8 @@ pub fn run(options: Options, config: Config) -> i32 {
     }
     if ending == Ending::Abandoned {
         tally.abandon(Instant::now());
+    } else {
+        chronicle.record_ended(&tally);
     }
 
     let mut export_failed = false;
@@ -142,95 +169,11 @@ pub fn run(options: Options, config: Config) -> i32 {
         };
         session::print_summary(&tally, threads, summary, to);
     }
+    chronicle.finish();
     Outcome {
         signal,
         scan_failed: tally.has_errors(),
         output_failed: export_failed,
     }
     .exit_code()
-}
-
-/// `--list` output: every path followed by the separator, flushed per batch
-/// so that a reader sees paths as they are found.
-struct ListWriter {
-    out: io::BufWriter<io::Stdout>,
-    separator: u8,
-}
-
-impl ListWriter {
-    fn new(separator: u8) -> ListWriter {
-        ListWriter {
-            out: io::BufWriter::with_capacity(64 * 1024, io::stdout()),
-            separator,
-        }
-    }
-
-    fn write(&mut self, paths: &[PathBuf]) -> io::Result<()> {
-        for path in paths {
-            self.out.write_all(path.as_os_str().as_bytes())?;
-            self.out.write_all(&[self.separator])?;
-        }
-        self.out.flush()
-    }
-}
-
-/// One line on stderr, rewritten in place while the scan runs.
-struct ProgressLine {
-    enabled: bool,
-    drawn: bool,
-    dir: Option<Arc<Path>>,
-    last: Option<(Instant, u64)>,
-    rate: u64,
-}
-
-impl ProgressLine {
-    fn new(enabled: bool) -> ProgressLine {
-        ProgressLine {
-            enabled,
-            drawn: false,
-            dir: None,
-            last: None,
-            rate: 0,
-        }
-    }
-
-    fn draw(&mut self, tally: &Tally) {
-        let now = Instant::now();
-        let totals = tally.totals();
-        let entries = totals.entries();
-        if let Some((at, before)) = self.last {
-            self.rate = units::per_second(entries.saturating_sub(before), now - at);
-        }
-        self.last = Some((now, entries));
-        let mut line = format!(
-            "{} files  {} dirs  {}  {} errors  {}/s  ",
-            units::count(totals.files),
-            units::count(totals.dirs),
-            units::size(totals.bytes),
-            units::count(totals.errors),
-            units::short_count(self.rate),
-        );
-        if let Some(dir) = &self.dir {
-            line.push_str(&text::path(dir));
-        }
-        let width = terminal_width().saturating_sub(1);
-        let line: String = line.chars().take(width).collect();
-        crate::say_part!("\r\x1b[2K{line}");
-        self.drawn = true;
-    }
-
-    fn clear(&mut self) {
-        if self.drawn {
-            crate::say_part!("\r\x1b[2K");
-            self.drawn = false;
-        }
-    }
-}
-
-fn terminal_width() -> usize {
-    rustix::termios::tcgetwinsize(io::stderr())
-        .map(|size| usize::from(size.ws_col))
-        .ok()
-        .filter(|&cols| cols > 0)
-        .unwrap_or(80)
 }

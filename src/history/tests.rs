@@ -1,0 +1,1 @@
+//! The store on its own: schema steps, recording and reading back.
