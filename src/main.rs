@@ -60,6 +60,11 @@ fn main() -> ExitCode {
         list_files: cli.list,
         #[cfg(feature = "fault-injection")]
         panic_on_dir_named: std::env::var_os("DIRDASH_TEST_PANIC_IN"),
+        #[cfg(feature = "fault-injection")]
+        delay_per_dir: std::env::var("DIRDASH_TEST_DELAY_PER_DIR_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map(std::time::Duration::from_millis),
     };
     let code = if cli.headless {
         if cli.roots.is_empty() {

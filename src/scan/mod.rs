@@ -67,6 +67,10 @@ pub struct Options {
     /// Fault injection: a worker panics when it enters a directory of this name.
     #[cfg(feature = "fault-injection")]
     pub panic_on_dir_named: Option<OsString>,
+    /// Fault injection: a worker waits this long in every directory (a slow
+    /// disk, for tests that watch a scan's progress).
+    #[cfg(feature = "fault-injection")]
+    pub delay_per_dir: Option<std::time::Duration>,
 }
 
 impl Default for Options {
@@ -79,6 +83,8 @@ impl Default for Options {
             list_files: false,
             #[cfg(feature = "fault-injection")]
             panic_on_dir_named: None,
+            #[cfg(feature = "fault-injection")]
+            delay_per_dir: None,
         }
     }
 }

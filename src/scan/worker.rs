@@ -131,6 +131,8 @@ impl Worker {
         }
         #[cfg(feature = "fault-injection")]
         super::fault::maybe_panic_in(&ctx.shared.options, &task.dir);
+        #[cfg(feature = "fault-injection")]
+        super::fault::maybe_wait(&ctx.shared.options);
         let complete = self.read_dir(&task);
         self.ctx.batch.end_listing(if complete {
             ListingEnd::Complete

@@ -60,6 +60,9 @@ impl Session {
         }
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        // The dashboard records its scans: in the session's own directory,
+        // never in the user's history.
+        cmd.env("XDG_STATE_HOME", dir.path().join("state"));
         for (k, v) in env {
             cmd.env(k, v);
         }
