@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the figures in bench/RESULTS.md on this machine.
 #
-#   bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|delete|all]   (default: all)
+#   bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|delete|history|all]   (default: all)
 #
 # Builds release, generates the trees with the project's generator (once, in
 # $TREES, default /tmp/dirdash-bench), builds the limit probe (bench/limit.c:
@@ -134,11 +134,35 @@ delete_() {
   } | tee "$OUT/delete.txt"
 }
 
+# The history: what recording costs a headless scan (steady state: the file
+# already holds the 20 scans it keeps, so each run also drops one; and a
+# first scan into a new file), the file's size, and diff's time.
+history_() {
+  local file=$TREES/history.sqlite3 first=$TREES/first.sqlite3
+  rm -f "$file"* "$first"*
+  for _ in $(seq 20); do
+    $BIN --headless --history --history-file "$file" "$MIXED" >/dev/null
+  done
+  {
+    python3 bench/ratio.py "${ROUNDS:-10}" "$BIN --headless --no-history $MIXED" \
+      "$BIN --headless --history --history-file $file $MIXED"
+    hyperfine --runs "$RUNS" --prepare "rm -f $first $first-wal $first-shm" \
+      "$BIN --headless --no-history $MIXED" \
+      "$BIN --headless --history --history-file $first $MIXED" 2>&1 | grep -E 'Time|±|^Benchmark'
+    python3 bench/histsize.py "$first"
+    python3 bench/histsize.py "$file" change
+    hyperfine -N --warmup 2 --runs "$RUNS" \
+      "$BIN diff --history-file $file $MIXED" \
+      "$BIN diff --json --history-file $file.changed $MIXED" 2>&1 | grep -E 'Time|±|^Benchmark'
+    echo "diff --json of every directory: $($BIN diff --json --history-file "$file.changed" "$MIXED" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["changes"]), "changes")')"
+  } | tee "$OUT/history.txt"
+}
+
 section=${1:-all}
 machine | tee "$OUT/machine.txt"
 case $section in
   warm) warm ;; cold) cold ;; stop) stop ;; rss) rss ;; dashboard) dashboard ;; export) export_ ;;
-  tree) tree_ ;; delete) delete_ ;;
-  all) warm; cold; stop; rss; dashboard; export_; tree_; delete_ ;;
-  *) echo "usage: bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|delete|all]" >&2; exit 2 ;;
+  tree) tree_ ;; delete) delete_ ;; history) history_ ;;
+  all) warm; cold; stop; rss; dashboard; export_; tree_; delete_; history_ ;;
+  *) echo "usage: bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|delete|history|all]" >&2; exit 2 ;;
 esac

@@ -104,7 +104,13 @@ fn run(root: &Path, stop_after: Option<Duration>) -> Result<String, String> {
 fn scan(root: &Path) -> Result<(Tally, JobId), String> {
     let (mut scanner, events) = Scanner::new(Options::default()).map_err(|e| e.to_string())?;
     let job = scanner
-        .submit_with(root, JobOptions { keep_tree: true })
+        .submit_with(
+            root,
+            JobOptions {
+                keep_tree: true,
+                dirs_only: false,
+            },
+        )
         .map_err(|e| e.to_string())?;
     let mut tally = Tally::new(Instant::now());
     tally.submitted(job, Arc::from(root), true);

@@ -55,7 +55,13 @@ fn update_shows_a_percentage_that_rises_to_100_against_a_recorded_scan() {
     let mut app = App::new(2, t0, Theme::new(true)).with_history();
     let (mut scanner, events) = Scanner::new(options(1)).unwrap();
     let id = scanner
-        .submit_with(&root, JobOptions { keep_tree: true })
+        .submit_with(
+            &root,
+            JobOptions {
+                keep_tree: true,
+                dirs_only: false,
+            },
+        )
         .unwrap();
     let actions = update(
         &mut app,

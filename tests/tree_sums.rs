@@ -74,7 +74,13 @@ fn a_stopped_scan_keeps_what_was_read_with_the_rest_marked_incomplete() {
     let (root, _) = support::mixed_100k();
     let (mut scanner, events) = dirdash::scan::Scanner::new(options(2)).unwrap();
     let job = scanner
-        .submit_with(&root, dirdash::scan::JobOptions { keep_tree: true })
+        .submit_with(
+            &root,
+            dirdash::scan::JobOptions {
+                keep_tree: true,
+                dirs_only: false,
+            },
+        )
         .unwrap();
     let mut tally = dirdash::report::Tally::new(std::time::Instant::now());
     tally.submitted(job, std::sync::Arc::from(root.as_path()), true);

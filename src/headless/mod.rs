@@ -55,10 +55,19 @@ pub fn run(options: Options, config: Config) -> i32 {
     let recording = config.history.as_ref().is_some_and(|h| h.record);
     // Only the outputs that read a tree make the scan keep one.
     let keep_tree = config.export.is_some() || config.depth.is_some() || recording;
+    // Sizes per directory are all `--depth` and the history read; only an
+    // export needs every entry.
+    let dirs_only = config.export.is_none();
     let mut chronicle = Chronicle::open(config.history.as_ref(), counting);
     for root in &config.roots {
         let root: Arc<Path> = Arc::from(scan::absolute(root));
-        match session.submit(&root, JobOptions { keep_tree }) {
+        match session.submit(
+            &root,
+            JobOptions {
+                keep_tree,
+                dirs_only,
+            },
+        ) {
             Ok(id) => {
                 tally.submitted(id, Arc::clone(&root), keep_tree);
                 chronicle.expect(&mut tally, id, &root);

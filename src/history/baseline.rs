@@ -3,10 +3,15 @@
 //! column) and one side of a diff.
 
 use std::ffi::OsStr;
+use std::fmt;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use super::{History, HistoryError, ScanId, ScanRow};
+use rusqlite::OptionalExtension;
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
+
+use super::{History, HistoryError, Kind, ScanId, ScanRow};
 
 /// A directory's cumulative sizes in a recorded scan.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -136,36 +141,87 @@ impl BaselineDirs {
     }
 }
 
-fn id32(id: i64) -> u32 {
-    u32::try_from(id).unwrap_or(u32::MAX)
+/// Reads a scan's JSON array of directories straight into `BaselineDirs`.
+struct DirsSeed<'a>(&'a mut BaselineDirs);
+
+impl<'de> DeserializeSeed<'de> for DirsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DirsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of directories")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some((id, parent, Name(name), files, bytes, disk)) =
+            seq.next_element::<(u32, u32, Name, u64, u64, u64)>()?
+        {
+            self.0
+                .push(parent, &name, id, DirSize { files, bytes, disk });
+        }
+        Ok(())
+    }
+}
+
+/// A name: a string, or the array of its bytes when it is not UTF-8.
+struct Name(Vec<u8>);
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Name, D::Error> {
+        struct NameVisitor;
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = Name;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a name or its bytes")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Name, E> {
+                Ok(Name(text.as_bytes().to_vec()))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Name, A::Error> {
+                let mut bytes = Vec::new();
+                while let Some(byte) = seq.next_element::<u8>()? {
+                    bytes.push(byte);
+                }
+                Ok(Name(bytes))
+            }
+        }
+        deserializer.deserialize_any(NameVisitor)
+    }
 }
 
 impl History {
     /// The directories of scan `id`.
     pub fn dirs(&self, id: ScanId) -> Result<BaselineDirs, HistoryError> {
-        let sqlite = |e: rusqlite::Error| self.error(&e);
-        let mut select = self
+        let text: Option<String> = self
             .conn
-            .prepare_cached(
-                "SELECT parent, name, id, files, bytes, disk_bytes FROM dirs WHERE scan = ?1",
-            )
-            .map_err(sqlite)?;
-        let mut rows = select.query([id]).map_err(sqlite)?;
+            .query_row("SELECT dirs FROM scan_dirs WHERE scan = ?1", [id], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(|e| self.error(&e))?;
         let mut dirs = BaselineDirs::default();
-        while let Some(row) = rows.next().map_err(sqlite)? {
-            let count = |i| row.get::<_, i64>(i).map(|n| u64::try_from(n).unwrap_or(0));
-            let name = row.get_ref(1).map_err(sqlite)?;
-            let name = name.as_blob_or_null().map_err(|e| sqlite(e.into()))?;
-            dirs.push(
-                id32(row.get(0).map_err(sqlite)?),
-                name.unwrap_or_default(),
-                id32(row.get(2).map_err(sqlite)?),
-                DirSize {
-                    files: count(3).map_err(sqlite)?,
-                    bytes: count(4).map_err(sqlite)?,
-                    disk: count(5).map_err(sqlite)?,
-                },
-            );
+        if let Some(text) = text {
+            let mut reader = serde_json::Deserializer::from_str(&text);
+            DirsSeed(&mut dirs)
+                .deserialize(&mut reader)
+                .and_then(|()| reader.end())
+                .map_err(|e| {
+                    HistoryError::new(
+                        &self.path,
+                        Kind::Corrupt,
+                        format!("the directories of scan {id}: {e}"),
+                    )
+                })?;
         }
         dirs.index();
         Ok(dirs)

@@ -16,10 +16,6 @@ use crate::scan::listing::{EntryKind, NO_NODE, Sums};
 use crate::scan::{JobState, LargeFile, Totals};
 use crate::tree::{JobTree, ROOT};
 
-/// Directories per INSERT statement: one statement for many rows costs a
-/// fraction of one per row.
-const ROWS_PER_INSERT: usize = 64;
-
 /// What is recorded of a job that ended.
 #[derive(Clone, Debug)]
 pub struct Recording {
@@ -164,8 +160,7 @@ fn insert_scan(tx: &Transaction<'_>, scan: &Recording) -> rusqlite::Result<ScanI
 }
 
 /// Every directory the tree holds, from the root (id 1, parent 0, named by
-/// its full path) down, a parent's id always below its children's; sorted
-/// as the table's key is, so inserting them appends.
+/// its full path) down, a parent's id always below its children's.
 fn dir_rows<'a>(tree: &'a JobTree, root: &'a [u8]) -> Vec<DirRow<'a>> {
     let mut rows = Vec::with_capacity(tree.dir_count());
     rows.push(DirRow::of(0, root, 1, &tree.root().sums()));
@@ -184,41 +179,63 @@ fn dir_rows<'a>(tree: &'a JobTree, root: &'a [u8]) -> Vec<DirRow<'a>> {
             next += 1;
         }
     }
-    rows.sort_unstable_by(|a, b| (a.parent, a.name).cmp(&(b.parent, b.name)));
     rows
 }
 
 fn insert_dirs(tx: &Transaction<'_>, scan: ScanId, rows: &[DirRow<'_>]) -> rusqlite::Result<()> {
-    let values = vec!["(?,?,?,?,?,?,?)"; ROWS_PER_INSERT].join(",");
-    let mut many = tx.prepare(&format!("INSERT INTO dirs VALUES {values}"))?;
-    let mut one = tx.prepare("INSERT INTO dirs VALUES (?,?,?,?,?,?,?)")?;
-    let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
-    for chunk in &mut chunks {
-        for (i, row) in chunk.iter().enumerate() {
-            bind_row(&mut many, i * 7, scan, row)?;
-        }
-        many.raw_execute()?;
-    }
-    for row in chunks.remainder() {
-        bind_row(&mut one, 0, scan, row)?;
-        one.raw_execute()?;
-    }
+    tx.execute(
+        "INSERT INTO scan_dirs (scan, dirs) VALUES (?1, ?2)",
+        params![scan, dirs_json(rows)],
+    )?;
     Ok(())
 }
 
-fn bind_row(
-    statement: &mut rusqlite::Statement<'_>,
-    at: usize,
-    scan: ScanId,
-    row: &DirRow<'_>,
-) -> rusqlite::Result<()> {
-    statement.raw_bind_parameter(at + 1, scan)?;
-    statement.raw_bind_parameter(at + 2, row.parent)?;
-    statement.raw_bind_parameter(at + 3, row.name)?;
-    statement.raw_bind_parameter(at + 4, row.id)?;
-    statement.raw_bind_parameter(at + 5, int(row.files))?;
-    statement.raw_bind_parameter(at + 6, int(row.bytes))?;
-    statement.raw_bind_parameter(at + 7, int(row.disk))
+/// `[[id, parent, name, files, bytes, disk_bytes], ...]`, a name that is not
+/// UTF-8 written as the array of its bytes.
+fn dirs_json(rows: &[DirRow<'_>]) -> String {
+    let mut out = String::with_capacity(rows.len() * 48 + 2);
+    let mut number = itoa::Buffer::new();
+    out.push('[');
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        out.push_str(number.format(row.id));
+        out.push(',');
+        out.push_str(number.format(row.parent));
+        out.push(',');
+        match std::str::from_utf8(row.name) {
+            Ok(name) => push_json_string(&mut out, name),
+            Err(_) => {
+                out.push('[');
+                for (j, byte) in row.name.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(number.format(*byte));
+                }
+                out.push(']');
+            }
+        }
+        for n in [row.files, row.bytes, row.disk] {
+            out.push(',');
+            out.push_str(number.format(n));
+        }
+        out.push(']');
+    }
+    out.push(']');
+    out
+}
+
+fn push_json_string(out: &mut String, text: &str) {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned()));
+    }
 }
 
 fn insert_largest(tx: &Transaction<'_>, scan: ScanId, files: &[LargeFile]) -> rusqlite::Result<()> {
@@ -254,7 +271,7 @@ fn prune(tx: &Transaction<'_>, scan: &Recording, keep: usize) -> rusqlite::Resul
         rows.collect::<rusqlite::Result<_>>()?
     };
     for id in old {
-        tx.execute("DELETE FROM dirs WHERE scan = ?1", [id])?;
+        tx.execute("DELETE FROM scan_dirs WHERE scan = ?1", [id])?;
         tx.execute("DELETE FROM largest WHERE scan = ?1", [id])?;
         tx.execute("DELETE FROM scans WHERE id = ?1", [id])?;
     }

@@ -3,10 +3,13 @@
 //! earlier dirdash opens in this one. A step is never edited once released;
 //! a change is a new step.
 //!
-//! Each scan keeps its own directories (`dirs`, keyed by the scan, the
-//! parent's id and the name): recording a scan is one append in key order,
-//! with no lookup in what other scans wrote, and dropping an old scan
-//! leaves nothing behind. A diff matches two scans' directories by path.
+//! Each scan keeps its own directories, as one JSON array in `scan_dirs`
+//! (`[id, parent, name, files, bytes, disk_bytes]` a directory; ids are the
+//! scan's own, 1 the root, 0 no parent; a name that is not UTF-8 is an
+//! array of its bytes). Recording a scan is one row, not 100,000 (a row
+//! per directory cost a headless scan of a million files 12 % more time);
+//! dropping an old scan leaves nothing behind; the `dirs` view gives the
+//! rows to `sqlite3`. A diff matches two scans' directories by path.
 
 use rusqlite::Connection;
 
@@ -31,16 +34,19 @@ pub const STEPS: &[&str] = &[
         entries INTEGER NOT NULL,
         elapsed_ms INTEGER NOT NULL
     );
-    CREATE TABLE dirs (
-        scan INTEGER NOT NULL,
-        parent INTEGER NOT NULL,
-        name BLOB NOT NULL,
-        id INTEGER NOT NULL,
-        files INTEGER NOT NULL,
-        bytes INTEGER NOT NULL,
-        disk_bytes INTEGER NOT NULL,
-        PRIMARY KEY (scan, parent, name)
-    ) WITHOUT ROWID;",
+    CREATE TABLE scan_dirs (
+        scan INTEGER PRIMARY KEY,
+        dirs TEXT NOT NULL
+    );
+    CREATE VIEW dirs AS
+        SELECT s.scan AS scan,
+            json_extract(d.value, '$[0]') AS id,
+            json_extract(d.value, '$[1]') AS parent,
+            json_extract(d.value, '$[2]') AS name,
+            json_extract(d.value, '$[3]') AS files,
+            json_extract(d.value, '$[4]') AS bytes,
+            json_extract(d.value, '$[5]') AS disk_bytes
+        FROM scan_dirs s, json_each(s.dirs) d;",
     // 2: the largest files of each scan, and finding a root's scans
     // without reading them all.
     "CREATE TABLE largest (

@@ -59,10 +59,17 @@ pub(crate) struct ListingBuf {
 }
 
 impl ListingBuf {
-    pub(crate) fn new(chain: Arc<NodeChain>, base: Base, scratch: Vec<u8>) -> ListingBuf {
+    pub(crate) fn new(
+        chain: Arc<NodeChain>,
+        base: Base,
+        scratch: Vec<u8>,
+        dirs_only: bool,
+    ) -> ListingBuf {
+        let mut writer = Writer::new(base, scratch);
+        writer.dirs_only = dirs_only;
         ListingBuf {
             chain,
-            writer: Writer::new(base, scratch),
+            writer,
             root_size: None,
         }
     }
@@ -101,9 +108,9 @@ impl Batch {
     }
 
     /// Starts the listing of a directory about to be read.
-    pub(crate) fn start_listing(&mut self, chain: Arc<NodeChain>, base: Base) {
+    pub(crate) fn start_listing(&mut self, chain: Arc<NodeChain>, base: Base, dirs_only: bool) {
         let scratch = std::mem::take(&mut self.listing_scratch);
-        self.listing = Some(ListingBuf::new(chain, base, scratch));
+        self.listing = Some(ListingBuf::new(chain, base, scratch, dirs_only));
     }
 
     /// Ends the listing of the directory just read; its scratch space is

@@ -36,8 +36,9 @@ pub(crate) struct Job {
     stats: Mutex<JobStats>,
     /// `stats`' smallest kept large file: workers skip files below it.
     largest_floor: AtomicU64,
-    /// Listings are sent for its tree.
+    /// Listings are sent for its tree (of its directories only).
     keeps_tree: bool,
+    dirs_only: bool,
     /// The next node id for a directory of its tree (the root is 0).
     next_node: AtomicU32,
 }
@@ -49,11 +50,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Job {
     /// A job whose root directory is pending.
-    pub(crate) fn new(id: JobId, root: Arc<Path>, keep_tree: bool) -> Job {
+    pub(crate) fn new(id: JobId, root: Arc<Path>, options: super::JobOptions) -> Job {
         Job {
             stats: Mutex::new(JobStats::default()),
             largest_floor: AtomicU64::new(0),
-            keeps_tree: keep_tree,
+            keeps_tree: options.keep_tree,
+            dirs_only: options.dirs_only,
             next_node: AtomicU32::new(1),
             id,
             root,
@@ -71,6 +73,10 @@ impl Job {
 
     pub(crate) fn keeps_tree(&self) -> bool {
         self.keeps_tree
+    }
+
+    pub(crate) fn lists_dirs_only(&self) -> bool {
+        self.dirs_only
     }
 
     /// A node id for a directory about to be queued.

@@ -386,6 +386,8 @@ pub struct Writer {
     entries: Vec<u8>,
     pub sums: Sums,
     subdirs: Vec<Subdir>,
+    /// Only directories are encoded; the rest is counted in `sums` only.
+    pub dirs_only: bool,
 }
 
 impl Writer {
@@ -397,6 +399,7 @@ impl Writer {
             entries: scratch,
             sums: Sums::default(),
             subdirs: Vec::new(),
+            dirs_only: false,
         }
     }
 
@@ -409,7 +412,9 @@ impl Writer {
                 disk: entry.counted_disk(),
             });
         }
-        encode(&mut self.entries, &self.base, entry);
+        if !self.dirs_only || entry.kind == EntryKind::Dir {
+            encode(&mut self.entries, &self.base, entry);
+        }
         self.sums.add_entry(entry);
     }
 

@@ -95,6 +95,10 @@ pub struct JobOptions {
     /// Send each directory's listing (`Progress::listings`), for a consumer
     /// that keeps the tree.
     pub keep_tree: bool,
+    /// With `keep_tree`: list only the directories (every entry still
+    /// counts in its directory's sums), for a tree that gives sizes per
+    /// directory (`--depth`, the history) and is not browsed.
+    pub dirs_only: bool,
 }
 
 /// The scan was stopped; it takes no more roots.
@@ -140,9 +144,7 @@ impl Scanner {
     /// `submit`, with per-job choices.
     pub fn submit_with(&self, root: impl AsRef<Path>, job: JobOptions) -> Result<JobId, Stopped> {
         let root = absolute(root.as_ref());
-        self.shared
-            .submit(Arc::from(root), job.keep_tree)
-            .ok_or(Stopped)
+        self.shared.submit(Arc::from(root), job).ok_or(Stopped)
     }
 
     /// Cancels one job: its queued directories are dropped, the directory

@@ -169,14 +169,14 @@ impl Shared {
     // ---- jobs -------------------------------------------------------------
 
     /// Registers a new job and queues its root.
-    pub(crate) fn submit(&self, root: Arc<Path>, keep_tree: bool) -> Option<JobId> {
+    pub(crate) fn submit(&self, root: Arc<Path>, options: super::JobOptions) -> Option<JobId> {
         let mut jobs = lock(&self.jobs);
         if jobs.closed {
             return None;
         }
         let id = JobId(jobs.next_id);
         jobs.next_id += 1;
-        let job = Arc::new(Job::new(id, root, keep_tree));
+        let job = Arc::new(Job::new(id, root, options));
         jobs.live.insert(id, Arc::clone(&job));
         drop(jobs);
         self.queue.inject(Task::root(job));

@@ -127,7 +127,8 @@ impl Worker {
         ctx.cell.scanning(job.id, &task.dir);
         ctx.batch.dir = Some(Arc::clone(&task.dir));
         if let Some(chain) = &task.chain {
-            ctx.batch.start_listing(Arc::clone(chain), task.base);
+            ctx.batch
+                .start_listing(Arc::clone(chain), task.base, job.lists_dirs_only());
         }
         #[cfg(feature = "fault-injection")]
         super::fault::maybe_panic_in(&ctx.shared.options, &task.dir);

@@ -178,7 +178,13 @@ impl Effects {
                 Performed::Done
             }
             Action::Remeasure { job, node, path } => {
-                match session.submit(&path, JobOptions { keep_tree: true }) {
+                match session.submit(
+                    &path,
+                    JobOptions {
+                        keep_tree: true,
+                        dirs_only: false,
+                    },
+                ) {
                     Ok(sub) => Performed::Reply(Msg::Remeasuring {
                         job,
                         node,
@@ -262,7 +268,13 @@ impl Effects {
 }
 
 pub fn submit(session: &Session, root: PathBuf, keep_tree: bool) -> Performed {
-    match session.submit(&root, JobOptions { keep_tree }) {
+    match session.submit(
+        &root,
+        JobOptions {
+            keep_tree,
+            dirs_only: false,
+        },
+    ) {
         Ok(id) => Performed::Reply(Msg::Submitted {
             id,
             root: Arc::from(root),

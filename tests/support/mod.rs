@@ -233,7 +233,13 @@ pub fn ncdu_reexport(file: &Path, out: &Path) -> Vec<u8> {
 pub fn scan_tree(options: Options, root: &Path) -> (dirdash::report::Tally, JobId) {
     let (mut scanner, events) = Scanner::new(options).expect("start scanner");
     let job = scanner
-        .submit_with(root, dirdash::scan::JobOptions { keep_tree: true })
+        .submit_with(
+            root,
+            dirdash::scan::JobOptions {
+                keep_tree: true,
+                dirs_only: false,
+            },
+        )
         .expect("submit");
     let mut tally = dirdash::report::Tally::new(Instant::now());
     tally.submitted(job, Arc::from(root), true);
