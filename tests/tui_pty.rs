@@ -448,8 +448,18 @@ fn marked_directories_are_deleted_from_the_browser_and_the_summary_says_so() {
     s.send("\r");
     s.wait_text("BY SIZE");
     // The two largest entries, both directories of this tree.
-    let screen = s.wait_for("rows", |screen| {
-        screen.matches("/  ").count() + screen.matches("/ ").count() >= 2
+    let first_rows = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .skip_while(|l| !l.trim_end().ends_with("name"))
+            .skip(1)
+            .take(2)
+            .map(|l| l.trim_end().to_owned())
+            .collect()
+    };
+    let screen = s.wait_for("two directories listed", |screen| {
+        let rows = first_rows(screen);
+        rows.len() == 2 && rows.iter().all(|row| row.ends_with('/'))
     });
     let marked: Vec<String> = screen
         .lines()
