@@ -146,9 +146,11 @@ history_() {
   {
     python3 bench/ratio.py "${ROUNDS:-10}" "$BIN --headless --no-history $MIXED" \
       "$BIN --headless --history --history-file $file $MIXED"
-    hyperfine --runs "$RUNS" --prepare "rm -f $first $first-wal $first-shm" \
-      "$BIN --headless --no-history $MIXED" \
-      "$BIN --headless --history --history-file $first $MIXED" 2>&1 | grep -E 'Time|±|^Benchmark'
+    # A first scan: the file is removed before each run (both sides alike).
+    local fresh="rm -f $first $first-wal $first-shm; exec"
+    python3 bench/ratio.py "${ROUNDS:-10}" "sh -c '$fresh $BIN --headless --no-history $MIXED'" \
+      "sh -c '$fresh $BIN --headless --history --history-file $first $MIXED'"
+    $BIN --headless --history --history-file "$first" "$MIXED" >/dev/null
     python3 bench/histsize.py "$first"
     python3 bench/histsize.py "$file" change
     hyperfine -N --warmup 2 --runs "$RUNS" \
