@@ -80,9 +80,16 @@ pub struct Cli {
     /// Write the scanned tree of DIR to FILE in ncdu's JSON export format,
     /// for browsing with `ncdu -f FILE` or `gdu -f FILE` (one DIR; in the
     /// dashboard, the first directory added). Keeps the tree in memory
-    /// while scanning (about 30 bytes an entry).
+    /// while scanning (about 30 bytes an entry). Headless, `-` writes it to
+    /// standard output (the summary then goes to stderr).
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
+
+    /// Open FILE, an ncdu JSON export (`ncdu -o`, `gdu -o`, `dirdash
+    /// --export`), as a job to browse, instead of scanning; `-` reads
+    /// standard input.
+    #[arg(short = 'f', long = "import", value_name = "FILE")]
+    pub import: Option<PathBuf>,
 
     /// Let --export (and the dashboard's `e`) replace an existing file.
     #[arg(long)]

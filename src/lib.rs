@@ -25,6 +25,7 @@ pub mod commands;
 pub mod delete;
 pub mod headless;
 pub mod history;
+pub mod import;
 pub mod report;
 pub mod scan;
 pub mod session;

@@ -37,12 +37,16 @@ fn main() -> ExitCode {
         Ok(exclude) => exclude,
         Err(e) => return usage_error(&format!("bad --exclude pattern: {e}")),
     };
+    let sources = cli.roots.len() + usize::from(cli.import.is_some());
     if let Some(file) = &cli.export {
         let one_root = if cli.headless {
-            cli.roots.len() == 1
+            sources == 1
         } else {
-            cli.roots.len() <= 1
+            sources <= 1
         };
+        if !cli.headless && ncdu::is_stdout(file) {
+            return usage_error("--export - writes to standard output: use it with --headless");
+        }
         if !one_root {
             return usage_error("--export writes the tree of one DIR");
         }
@@ -67,8 +71,8 @@ fn main() -> ExitCode {
             .map(std::time::Duration::from_millis),
     };
     let code = if cli.headless {
-        if cli.roots.is_empty() {
-            return usage_error("--headless needs at least one DIR");
+        if sources == 0 {
+            return usage_error("--headless needs at least one DIR (or -f FILE)");
         }
         headless::run(
             options,
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
                 export: cli.export,
                 force: cli.force,
                 depth: cli.depth,
+                import: cli.import,
                 history: history(cli.history),
             },
         )
@@ -97,6 +102,7 @@ fn main() -> ExitCode {
                 force: cli.force,
                 keep_trees: !cli.no_tree,
                 read_only: cli.read_only,
+                import: cli.import,
                 history: history(true).map(|h| (h.file, h.keep)),
                 #[cfg(feature = "fault-injection")]
                 panic_on_key: std::env::var("DIRDASH_TEST_PANIC_KEY")

@@ -118,7 +118,8 @@ impl Chronicle {
         };
         let (now, wall_now) = (Instant::now(), SystemTime::now());
         for job in &tally.jobs {
-            if !job.state.is_finished() || self.recorded.contains(&job.id) {
+            let imported = job.state == crate::scan::JobState::Imported;
+            if !job.state.is_finished() || imported || self.recorded.contains(&job.id) {
                 continue;
             }
             if let Some(recording) = Recording::of(job, &self.options, now, wall_now) {

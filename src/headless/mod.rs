@@ -36,6 +36,8 @@ pub struct Config {
     pub force: bool,
     /// `--depth N`: each root's directories down to depth N in the summary.
     pub depth: Option<usize>,
+    /// `-f FILE`: a tree read from an export, as a job.
+    pub import: Option<PathBuf>,
     /// `None` with `--no-history`.
     pub history: Option<HistoryConfig>,
 }
@@ -59,6 +61,18 @@ pub fn run(options: Options, config: Config) -> i32 {
     // export needs every entry.
     let dirs_only = config.export.is_none();
     let mut chronicle = Chronicle::open(config.history.as_ref(), counting);
+    if let Some(file) = &config.import {
+        match import_file(file) {
+            Ok(imported) => {
+                let id = session.scanner().reserve_job();
+                tally.imported(id, imported, Instant::now());
+            }
+            Err(e) => {
+                crate::say!("dirdash: {e}");
+                return 2;
+            }
+        }
+    }
     for root in &config.roots {
         let root: Arc<Path> = Arc::from(scan::absolute(root));
         match session.submit(
@@ -166,8 +180,9 @@ pub fn run(options: Options, config: Config) -> i32 {
         } else {
             Format::Table
         };
-        // With --list, stdout belongs to the paths.
-        let to = if config.list.is_some() {
+        // With --list (or --export -), stdout belongs to them.
+        let exporting_to_stdout = config.export.as_deref().is_some_and(ncdu::is_stdout);
+        let to = if config.list.is_some() || exporting_to_stdout {
             Destination::Stderr
         } else {
             Destination::Stdout
@@ -185,4 +200,18 @@ pub fn run(options: Options, config: Config) -> i32 {
         output_failed: export_failed,
     }
     .exit_code()
+}
+
+/// Reads an export, with a progress line on a terminal.
+pub fn import_file(file: &Path) -> Result<crate::import::Imported, crate::import::ImportError> {
+    let shown = io::stderr().is_terminal();
+    let result = crate::import::import(file, |entries| {
+        if shown {
+            crate::say_part!("\r\x1b[2Kreading {}: {} entries", file.display(), entries);
+        }
+    });
+    if shown {
+        crate::say_part!("\r\x1b[2K");
+    }
+    result
 }

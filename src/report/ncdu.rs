@@ -50,6 +50,9 @@ impl fmt::Display for TargetError {
 /// Whether an export can be written to `path` (replacing a file only with
 /// `force`).
 pub fn check_target(path: &Path, force: bool) -> Result<(), TargetError> {
+    if is_stdout(path) {
+        return Ok(());
+    }
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => return Err(TargetError::IsDirectory(path.to_path_buf())),
         Ok(_) if !force => return Err(TargetError::Exists(path.to_path_buf())),
@@ -65,6 +68,11 @@ pub fn check_target(path: &Path, force: bool) -> Result<(), TargetError> {
     Ok(())
 }
 
+/// `-`: standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -76,6 +84,12 @@ fn parent_dir(path: &Path) -> PathBuf {
 /// file beside it, synced, then renamed over it. Without `force`, an
 /// existing file is kept and the write fails.
 pub fn write(tree: &JobTree, from: Node, path: &Path, force: bool) -> io::Result<()> {
+    if is_stdout(path) {
+        let stdout = io::stdout();
+        let mut out = BufWriter::with_capacity(1 << 18, stdout.lock());
+        write_tree(tree, from, &mut out)?;
+        return out.flush();
+    }
     let mut file = tempfile::Builder::new()
         .prefix(".dirdash-export-")
         .permissions(Permissions::from_mode(0o666))
@@ -190,6 +204,11 @@ fn leaf(out: &mut impl Write, entry: &Entry) -> io::Result<()> {
     sizes(out, entry.size, entry.disk())?;
     if entry.kind != EntryKind::File {
         out.write_all(b",\"notreg\":true")?;
+    }
+    if entry.kind == EntryKind::Symlink {
+        // What ncdu -e writes: a link's mode (on Linux always 0777), so
+        // that a reader can count links apart from other special files.
+        out.write_all(b",\"mode\":41471")?;
     }
     if entry.is_hard_link() {
         out.write_all(b",\"ino\":")?;

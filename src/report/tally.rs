@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::errors::{ErrorLog, ErrorRecord};
 use super::progress::{Expected, Pace};
+use crate::import::Imported;
 use crate::scan::{JobId, JobState, JobStats, ScanEvent, Totals, WorkerId};
 use crate::tree::{JobTree, Node};
 
@@ -75,7 +76,7 @@ impl Tally {
 
     /// A job was submitted; `keep_tree` as it was submitted with.
     pub fn submitted(&mut self, id: JobId, root: Arc<Path>, keep_tree: bool) {
-        self.jobs.push(JobRecord {
+        self.insert(JobRecord {
             id,
             tree: keep_tree.then(|| Arc::new(JobTree::new(Arc::clone(&root)))),
             root,
@@ -89,6 +90,32 @@ impl Tally {
             pace: Pace::default(),
         });
         self.finished_at = None;
+    }
+
+    /// A tree read from an export, as job `id`: ended as it begins.
+    pub fn imported(&mut self, id: JobId, imported: Imported, now: Instant) {
+        self.insert(JobRecord {
+            id,
+            root: imported.root,
+            state: JobState::Imported,
+            totals: imported.totals,
+            started: None,
+            elapsed: Some(imported.elapsed),
+            stats: imported.stats,
+            deleted: Totals::default(),
+            tree: Some(Arc::new(imported.tree)),
+            expected: None,
+            pace: Pace::default(),
+        });
+        if self.all_finished() {
+            self.finished_at.get_or_insert(now);
+        }
+    }
+
+    /// Jobs stay in id order, whoever adds them first.
+    fn insert(&mut self, job: JobRecord) {
+        let at = self.jobs.partition_point(|j| j.id < job.id);
+        self.jobs.insert(at, job);
     }
 
     pub fn job(&self, id: JobId) -> Option<&JobRecord> {

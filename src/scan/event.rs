@@ -102,6 +102,8 @@ pub enum JobState {
     Stopped,
     /// The root could not be read.
     Failed,
+    /// Read from an export (`-f`), not scanned.
+    Imported,
 }
 
 impl JobState {
@@ -113,6 +115,7 @@ impl JobState {
             JobState::Cancelled => "cancelled",
             JobState::Stopped => "stopped",
             JobState::Failed => "failed",
+            JobState::Imported => "imported",
         }
     }
 

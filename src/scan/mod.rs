@@ -147,6 +147,12 @@ impl Scanner {
         self.shared.submit(Arc::from(root), job).ok_or(Stopped)
     }
 
+    /// An id for a job that is not scanned (a tree read from an export),
+    /// in the same sequence as the scanned ones.
+    pub fn reserve_job(&self) -> JobId {
+        self.shared.reserve_id()
+    }
+
     /// Cancels one job: its queued directories are dropped, the directory
     /// being read is left at the next entry. False if it already ended.
     pub fn cancel(&self, job: JobId) -> bool {

@@ -168,6 +168,14 @@ impl Shared {
 
     // ---- jobs -------------------------------------------------------------
 
+    /// A job id for a job the workers do not run (an import).
+    pub(crate) fn reserve_id(&self) -> JobId {
+        let mut jobs = lock(&self.jobs);
+        let id = JobId(jobs.next_id);
+        jobs.next_id += 1;
+        id
+    }
+
     /// Registers a new job and queues its root.
     pub(crate) fn submit(&self, root: Arc<Path>, options: super::JobOptions) -> Option<JobId> {
         let mut jobs = lock(&self.jobs);

@@ -40,6 +40,8 @@ pub struct Config {
     pub keep_trees: bool,
     /// `--read-only`: nothing is deleted.
     pub read_only: bool,
+    /// `-f FILE`: a tree read from an export, as the first job.
+    pub import: Option<PathBuf>,
     /// The history file and how many scans it keeps; `None` with
     /// `--no-history`.
     pub history: Option<(PathBuf, usize)>,
@@ -73,6 +75,19 @@ pub fn run(options: Options, config: Config) -> i32 {
     if let Some((file, keep)) = &config.history {
         app = app.with_history();
         effects = effects.with_history(file.clone(), *keep, counting);
+    }
+    // Read before the screen is taken: a bad file is refused like bad input.
+    if let Some(file) = &config.import {
+        match crate::headless::import_file(file) {
+            Ok(imported) => {
+                let id = session.scanner().reserve_job();
+                app.imported(id, imported);
+            }
+            Err(e) => {
+                crate::say!("dirdash: {e}");
+                return 2;
+            }
+        }
     }
     for root in &config.roots {
         let keep_tree = app.next_keeps_tree();

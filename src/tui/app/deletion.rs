@@ -141,6 +141,11 @@ fn refusal(app: &App, job: JobId, mode: Mode) -> Option<String> {
     if record.tree.is_none() {
         return Some("this job kept no tree".to_owned());
     }
+    if record.state == JobState::Imported {
+        return Some(format!(
+            "{verb} is off for a tree read from an export: it was not scanned here, and what is on disk now may be something else"
+        ));
+    }
     if !record.state.is_finished() {
         return Some(format!(
             "{verb} waits for the scan: this job is still being scanned"

@@ -72,6 +72,10 @@ impl Jobs {
         }
     }
 
+    pub(super) fn imported(&mut self, id: JobId, imported: crate::import::Imported, now: Instant) {
+        self.tally.imported(id, imported, now);
+    }
+
     /// What `job` is expected to count.
     pub(super) fn expect(&mut self, job: JobId, expected: Expected) {
         self.tally.expect(job, expected);

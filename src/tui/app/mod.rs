@@ -24,7 +24,7 @@ use super::keymap::Context;
 pub use super::rates::{HISTORY_SECONDS, Rates};
 use super::theme::Theme;
 use crate::report::Tally;
-use crate::scan::{JobId, WorkerState, WorkerStatus};
+use crate::scan::{JobId, JobState, WorkerState, WorkerStatus};
 pub use crate::session::Ending;
 pub use browser::{Browser, Click, Drawn, EarlierDir};
 pub use deletion::{Confirm, Deletions, Report, Running, describe};
@@ -245,6 +245,11 @@ impl App {
         &self.past
     }
 
+    /// A tree read from an export, as job `id`.
+    pub fn imported(&mut self, id: JobId, imported: crate::import::Imported) {
+        self.jobs.imported(id, imported, self.now);
+    }
+
     /// Every job that ended and was not sent to be recorded yet (at the
     /// end, for the jobs a stop ended without their last event).
     pub fn record_ended(&mut self) -> Vec<Action> {
@@ -252,7 +257,8 @@ impl App {
             .tally()
             .jobs
             .iter()
-            .filter(|job| job.state.is_finished())
+            // An import is not a scan of this machine.
+            .filter(|job| job.state.is_finished() && job.state != JobState::Imported)
             .map(|job| job.id)
             .collect();
         ended

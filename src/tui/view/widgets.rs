@@ -31,7 +31,7 @@ pub fn job_state(app: &App, job: &JobRecord) -> (&'static str, Style) {
         return ("cancelling", t.warn);
     }
     let style = match job.state {
-        JobState::Done => t.ok,
+        JobState::Done | JobState::Imported => t.ok,
         JobState::Scanning => t.busy,
         JobState::Queued => t.dim,
         JobState::Cancelled | JobState::Stopped => t.warn,
