@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the figures in bench/RESULTS.md on this machine.
 #
-#   bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|delete|history|all]   (default: all)
+#   bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|delete|history|import|all]   (default: all)
 #
 # Builds release, generates the trees with the project's generator (once, in
 # $TREES, default /tmp/dirdash-bench), builds the limit probe (bench/limit.c:
@@ -160,11 +160,47 @@ history_() {
   } | tee "$OUT/history.txt"
 }
 
+# Opening an export: mixed1m exported once by dirdash (and by `ncdu -e`, its
+# extended fields included), then each program's peak RSS browsing the file
+# in a pseudo-terminal (bench/importrss.py: ptybench's peak-rss without its
+# minimum CPU time, which a quick read stays under), beside the dashboard
+# that scanned the tree itself, same run; dirdash's headless import; and the
+# time to read the file (ncdu's nearest is to read it and write it back out).
+import_() {
+  local file=$TREES/import-dirdash.json ncdu_file=$TREES/import-ncdu-e.json
+  local files=("$file")
+  $BIN --headless --no-history --force --export "$file" "$MIXED" >/dev/null
+  if command -v ncdu >/dev/null; then
+    ncdu -e -o "$ncdu_file" "$MIXED" </dev/null >/dev/null 2>&1
+    files+=("$ncdu_file")
+  fi
+  {
+    for f in "${files[@]}"; do echo "export $f: $(stat -c %s "$f") bytes"; done
+    python3 bench/ptybench.py peak-rss "$BIN" --no-history "$MIXED"
+    for _ in 1 2 3; do python3 bench/importrss.py "$BIN" --no-history -f "$file"; done
+    python3 bench/importrss.py --enter "$BIN" --no-history -f "$file"
+    for f in "${files[@]}"; do
+      /usr/bin/time -v $BIN --headless --no-history --json -f "$f" 2>&1 >/dev/null \
+        | awk -v f="$f" '/Maximum resident/ {print "peak RSS, dirdash --headless --json -f " f ": " $6 " KiB"}'
+      if [ "$f" != "$file" ]; then python3 bench/importrss.py "$BIN" --no-history -f "$f"; fi
+      if command -v ncdu >/dev/null; then python3 bench/importrss.py ncdu -f "$f"; fi
+      if command -v gdu >/dev/null; then python3 bench/importrss.py gdu -f "$f"; fi
+    done
+  } | tee "$OUT/import-rss.txt"
+  # Never `--export /dev/null`: an export is renamed over its path; `-` is stdout.
+  local cmds=("$BIN --headless --no-history -f $file" "$BIN --headless --no-history --export - -f $file")
+  [ ${#files[@]} = 1 ] || cmds+=("$BIN --headless --no-history -f $ncdu_file")
+  command -v ncdu >/dev/null && cmds+=("ncdu -o /dev/null -f $file")
+  command -v gdu >/dev/null && cmds+=("gdu -n -p -f $file")
+  hyperfine -N --warmup 1 --runs "${IMPORT_RUNS:-5}" --export-markdown "$OUT/import.md" "${cmds[@]}" \
+    | tee "$OUT/import-time.txt"
+}
+
 section=${1:-all}
 machine | tee "$OUT/machine.txt"
 case $section in
   warm) warm ;; cold) cold ;; stop) stop ;; rss) rss ;; dashboard) dashboard ;; export) export_ ;;
-  tree) tree_ ;; delete) delete_ ;; history) history_ ;;
-  all) warm; cold; stop; rss; dashboard; export_; tree_; delete_; history_ ;;
-  *) echo "usage: bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|delete|history|all]" >&2; exit 2 ;;
+  tree) tree_ ;; delete) delete_ ;; history) history_ ;; import) import_ ;;
+  all) warm; cold; stop; rss; dashboard; export_; tree_; delete_; history_; import_ ;;
+  *) echo "usage: bench/run.sh [warm|cold|stop|rss|dashboard|export|tree|delete|history|import|all]" >&2; exit 2 ;;
 esac

@@ -45,7 +45,7 @@ pub struct Cli {
     #[arg(long)]
     pub headless: bool,
 
-    /// Worker threads [default: twice the cores, 16 to 64 (here: {default})]
+    /// Worker threads [default: twice the cores, 16 to 64{here}]
     #[arg(short = 'j', long = "threads", value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=scan::MAX_THREADS as i64))]
     pub threads: Option<u32>,
@@ -55,18 +55,57 @@ pub struct Cli {
     pub json: bool,
 
     /// Do not enter directories on other filesystems than their root.
-    #[arg(short = 'x', long)]
+    #[arg(short = 'x', long, overrides_with = "cross_file_system")]
     pub one_file_system: bool,
+
+    /// Enter every filesystem (the default; undoes `one-file-system` of the
+    /// config file).
+    #[arg(long, overrides_with = "one_file_system")]
+    pub cross_file_system: bool,
 
     /// Follow symbolic links; each directory is entered once and a loop is
     /// reported as an error.
-    #[arg(short = 'L', long)]
+    #[arg(short = 'L', long, overrides_with = "no_follow_links")]
     pub follow_links: bool,
+
+    /// Count symbolic links as links (the default; undoes `follow-links`).
+    #[arg(long, overrides_with = "follow_links")]
+    pub no_follow_links: bool,
 
     /// Skip entries whose name or path below the root matches GLOB
     /// (repeatable; `*` stays within one path component, `**` crosses them).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// Read --exclude patterns from FILE, one a line (blank lines and lines
+    /// starting with `#` are skipped); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub exclude_from: Vec<PathBuf>,
+
+    /// Skip directories holding a valid CACHEDIR.TAG (as ncdu and tar do).
+    #[arg(long, overrides_with = "include_caches")]
+    pub exclude_caches: bool,
+
+    /// Enter tagged caches (the default; undoes `exclude-caches`).
+    #[arg(long, overrides_with = "exclude_caches")]
+    pub include_caches: bool,
+
+    /// Skip the kernel's filesystems (/proc, /sys, debugfs, cgroup...), told
+    /// by their filesystem type.
+    #[arg(long, overrides_with = "include_kernfs")]
+    pub exclude_kernfs: bool,
+
+    /// Enter kernel filesystems (the default; undoes `exclude-kernfs`).
+    #[arg(long, overrides_with = "exclude_kernfs")]
+    pub include_kernfs: bool,
+
+    /// Sizes in powers of 1000 (kB, MB, GB) instead of 1024 (KiB, MiB, GiB).
+    #[arg(long, overrides_with = "no_si")]
+    pub si: bool,
+
+    /// Sizes in powers of 1024 (the default; undoes `si`).
+    #[arg(long, overrides_with = "si")]
+    pub no_si: bool,
 
     /// Headless: print the path of every regular file found, one a line, as
     /// they are found (the summary then goes to stderr).
@@ -103,8 +142,12 @@ pub struct Cli {
 
     /// Dashboard: never delete nor move to the trash (the browser's `d` and
     /// `t` say why).
-    #[arg(long, conflicts_with = "headless")]
+    #[arg(long, conflicts_with = "headless", overrides_with = "enable_delete")]
     pub read_only: bool,
+
+    /// Dashboard: allow deleting (the default; undoes `read-only`).
+    #[arg(long, overrides_with = "read_only")]
+    pub enable_delete: bool,
 
     /// Dashboard: keep no tree of the directories scanned (for huge scans on
     /// small machines: about 30 bytes an entry are saved). The browser is
@@ -112,14 +155,14 @@ pub struct Cli {
     #[arg(long, conflicts_with = "headless")]
     pub no_tree: bool,
 
-    /// Headless: record this scan in the history (the dashboard always
-    /// does, unless --no-history).
-    #[arg(long, requires = "headless", conflicts_with = "no_history")]
+    /// Record this scan in the history: headless, which does not by default;
+    /// the dashboard, when the config file says `history = false`.
+    #[arg(long, overrides_with = "no_history")]
     pub history: bool,
 
     /// Neither read nor write the history: no progress against the last
     /// scan, no change since it, nothing recorded.
-    #[arg(long)]
+    #[arg(long, overrides_with = "history")]
     pub no_history: bool,
 
     /// The history file [default: $XDG_STATE_HOME/dirdash/history.sqlite3,
@@ -128,14 +171,31 @@ pub struct Cli {
     pub history_file: Option<PathBuf>,
 
     /// Complete scans kept per directory and options; older ones are
-    /// dropped when a new one is recorded.
-    #[arg(long, value_name = "N", default_value_t = crate::history::KEEP as u32,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub history_keep: u32,
+    /// dropped when a new one is recorded [default: 20].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub history_keep: Option<u32>,
+
+    /// Read defaults from this config file [default: {config}].
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Read no config file.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Print a completion script for SHELL (bash, zsh, fish, elvish,
+    /// powershell) on standard output.
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (roff: dirdash.1 and one for each
+    /// subcommand) into DIR.
+    #[command(hide = true)]
+    Man { dir: PathBuf },
     /// List the recorded scans, newest first: of DIR, or of every directory.
     History {
         /// Print them as JSON.
@@ -168,16 +228,39 @@ pub enum Command {
 }
 
 impl Cli {
-    /// The help text, with the default thread count of this machine filled in.
+    /// The help text, with this machine's default thread count and config
+    /// file filled in.
     pub fn command() -> clap::Command {
-        let default = scan::default_threads().to_string();
-        <Cli as clap::CommandFactory>::command().mut_arg("threads", |arg| {
-            let help = arg
-                .get_help()
-                .map(|h| h.to_string().replace("{default}", &default))
-                .unwrap_or_default();
-            arg.help(help)
-        })
+        let config = crate::config::default_path().map_or_else(
+            || "none: neither XDG_CONFIG_HOME nor HOME is set".to_owned(),
+            |path| path.display().to_string(),
+        );
+        let threads = format!(" (here: {})", scan::default_threads());
+        Cli::filled(threads, config)
+    }
+
+    /// The command as documented (the man page, completions): the same on
+    /// every machine.
+    pub fn documented() -> clap::Command {
+        Cli::filled(
+            String::new(),
+            "$XDG_CONFIG_HOME/dirdash/config.toml, or ~/.config/dirdash/config.toml".to_owned(),
+        )
+    }
+
+    fn filled(threads: String, config: String) -> clap::Command {
+        let fill = |key: &'static str, value: String| {
+            move |arg: clap::Arg| {
+                let help = arg
+                    .get_help()
+                    .map(|h| h.to_string().replace(key, &value))
+                    .unwrap_or_default();
+                arg.help(help)
+            }
+        };
+        <Cli as clap::CommandFactory>::command()
+            .mut_arg("threads", fill("{here}", threads))
+            .mut_arg("config", fill("{config}", config))
     }
 
     pub fn parse_args() -> Cli {

@@ -1,4 +1,5 @@
-//! `dirdash history` and `dirdash diff`: reading the history file, no scan.
+//! The subcommands: `history` and `diff` (reading the history file, no
+//! scan), `completions` and the manual page.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,21 @@ const DIFF_ROWS: usize = 20;
 
 /// Runs `command` against the history `file`; returns the exit status.
 pub fn run(command: Command, file: Option<PathBuf>) -> i32 {
+    match command {
+        Command::Completions { shell } => {
+            let mut cli = crate::cli::Cli::documented();
+            clap_complete::generate(shell, &mut cli, "dirdash", &mut std::io::stdout());
+            return 0;
+        }
+        Command::Man { dir } => {
+            if let Err(e) = man_pages(&dir) {
+                crate::say!("dirdash: manual pages into {}: {e}", dir.display());
+                return 1;
+            }
+            return 0;
+        }
+        _ => {}
+    }
     let Some(file) = file else {
         crate::say!(
             "dirdash: no history file: neither XDG_STATE_HOME nor HOME is set (give --history-file)"
@@ -36,7 +52,14 @@ pub fn run(command: Command, file: Option<PathBuf>) -> i32 {
             };
             diff(&file, json, from, to, limit, &dir)
         }
+        Command::Completions { .. } | Command::Man { .. } => 0,
     }
+}
+
+/// The manual pages, in roff, from the command line's definitions:
+/// `dirdash.1` and `dirdash-SUBCOMMAND.1`.
+pub fn man_pages(dir: &Path) -> std::io::Result<()> {
+    clap_mangen::generate_to(crate::cli::Cli::documented(), dir)
 }
 
 fn print(text: &str) {

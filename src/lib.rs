@@ -22,6 +22,7 @@ macro_rules! say_part {
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod delete;
 pub mod headless;
 pub mod history;
@@ -29,6 +30,7 @@ pub mod import;
 pub mod report;
 pub mod scan;
 pub mod session;
+pub mod settings;
 pub mod signals;
 pub mod tree;
 pub mod tui;

@@ -2,38 +2,23 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use dirdash::cli::Cli;
-use dirdash::report::ncdu;
+use dirdash::report::{ncdu, units};
 use dirdash::scan::{self, Exclude, Options};
-use dirdash::{commands, headless, history, tui};
+use dirdash::settings::{self, Settings};
+use dirdash::{commands, headless, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse_args();
-    let history_file = cli.history_file.clone().or_else(history::default_path);
-    if let Some(command) = cli.command {
-        let code = commands::run(command, history_file);
-        return ExitCode::from(u8::try_from(code).unwrap_or(1));
-    }
-    let history = |record: bool| {
-        if cli.no_history {
-            return None;
-        }
-        match &history_file {
-            Some(file) => Some(headless::HistoryConfig {
-                file: file.clone(),
-                record,
-                keep: cli.history_keep as usize,
-            }),
-            None => {
-                if record {
-                    dirdash::say!(
-                        "dirdash: history: neither XDG_STATE_HOME nor HOME is set (give --history-file); this scan is not recorded"
-                    );
-                }
-                None
-            }
-        }
+    let settings = match settings::resolve(&cli) {
+        Ok(settings) => settings,
+        Err(e) => return usage_error(&e.0),
     };
-    let exclude = match Exclude::new(&cli.exclude) {
+    units::use_si(settings.si);
+    if let Some(command) = cli.command {
+        let code = commands::run(command, settings.history_file);
+        return exit(code);
+    }
+    let exclude = match Exclude::new(&settings.exclude) {
         Ok(exclude) => exclude,
         Err(e) => return usage_error(&format!("bad --exclude pattern: {e}")),
     };
@@ -55,12 +40,12 @@ fn main() -> ExitCode {
         }
     }
     let options = Options {
-        threads: cli
-            .threads
-            .map_or_else(scan::default_threads, |n| n as usize),
-        follow_links: cli.follow_links,
-        one_file_system: cli.one_file_system,
+        threads: settings.threads.unwrap_or_else(scan::default_threads),
+        follow_links: settings.follow_links,
+        one_file_system: settings.one_file_system,
         exclude,
+        exclude_caches: settings.exclude_caches,
+        exclude_kernfs: settings.exclude_kernfs,
         list_files: cli.list,
         #[cfg(feature = "fault-injection")]
         panic_on_dir_named: std::env::var_os("DIRDASH_TEST_PANIC_IN"),
@@ -77,6 +62,7 @@ fn main() -> ExitCode {
         headless::run(
             options,
             headless::Config {
+                history: history(&settings, cli.history),
                 roots: cli.roots,
                 json: cli.json,
                 list: cli.list.then_some(if cli.null { b'\0' } else { b'\n' }),
@@ -84,7 +70,6 @@ fn main() -> ExitCode {
                 force: cli.force,
                 depth: cli.depth,
                 import: cli.import,
-                history: history(cli.history),
             },
         )
     } else if !std::io::stderr().is_terminal() {
@@ -96,14 +81,15 @@ fn main() -> ExitCode {
         tui::runtime::run(
             options,
             tui::runtime::Config {
+                history: history(&settings, true).map(|h| (h.file, h.keep)),
                 roots: cli.roots,
                 json: cli.json,
                 export: cli.export,
                 force: cli.force,
-                keep_trees: !cli.no_tree,
-                read_only: cli.read_only,
+                keep_trees: !settings.no_tree,
+                read_only: settings.read_only,
                 import: cli.import,
-                history: history(true).map(|h| (h.file, h.keep)),
+                color: settings.color,
                 #[cfg(feature = "fault-injection")]
                 panic_on_key: std::env::var("DIRDASH_TEST_PANIC_KEY")
                     .ok()
@@ -111,6 +97,32 @@ fn main() -> ExitCode {
             },
         )
     };
+    exit(code)
+}
+
+/// The history as the front end uses it (`record`: it records this scan).
+fn history(settings: &Settings, record: bool) -> Option<headless::HistoryConfig> {
+    if !settings.history {
+        return None;
+    }
+    match &settings.history_file {
+        Some(file) => Some(headless::HistoryConfig {
+            file: file.clone(),
+            record,
+            keep: settings.history_keep,
+        }),
+        None => {
+            if record {
+                dirdash::say!(
+                    "dirdash: history: neither XDG_STATE_HOME nor HOME is set (give --history-file); this scan is not recorded"
+                );
+            }
+            None
+        }
+    }
+}
+
+fn exit(code: i32) -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 

@@ -20,7 +20,7 @@ use support::oracle;
 use support::{HANG, Shape, Spec, flat_200k, hostile_2k, mixed_20k, tree};
 
 fn dirdash() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dirdash"))
+    support::dirdash_command()
 }
 
 fn run<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
@@ -515,6 +515,7 @@ fn one_file_system_does_not_enter_a_mount_below_the_root() {
         .arg("sh")
         .arg(root)
         .arg(env!("CARGO_BIN_EXE_dirdash"))
+        .env("XDG_CONFIG_HOME", support::NO_CONFIG_HOME)
         .output()
         .expect("unshare (util-linux)");
     assert!(

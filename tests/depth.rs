@@ -6,16 +6,12 @@ mod support;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 use support::oracle;
 
 fn dirdash(args: &[&OsStr]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_dirdash"))
-        .args(args)
-        .output()
-        .unwrap()
+    support::dirdash_command().args(args).output().unwrap()
 }
 
 fn u(v: &Value) -> u64 {

@@ -16,7 +16,7 @@ use support::oracle;
 use support::{Shape, Spec, hostile_2k, tree};
 
 fn dirdash<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dirdash"))
+    support::dirdash_command()
         .args(args)
         .output()
         .expect("run dirdash")
@@ -309,6 +309,7 @@ fn a_full_disk_is_reported_and_the_summary_kept() {
         .arg(dir.path())
         .arg(env!("CARGO_BIN_EXE_dirdash"))
         .arg(&root)
+        .env("XDG_CONFIG_HOME", support::NO_CONFIG_HOME)
         .output()
         .expect("unshare (util-linux)");
     assert_failed_write_kept_the_summary(&out, &file, "No space left on device");

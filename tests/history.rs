@@ -15,7 +15,7 @@ use support::{Shape, Spec, treegen};
 use walkdir::WalkDir;
 
 pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dirdash"))
+    support::dirdash_command()
 }
 
 /// A tree of its own (the tests change it) and a history file beside it.

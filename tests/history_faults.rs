@@ -16,7 +16,7 @@ use support::nobody::Unprivileged;
 use support::{Shape, Spec, namespace, treegen};
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dirdash"))
+    support::dirdash_command()
 }
 
 fn small_tree(dest: &Path, seed: u64) {

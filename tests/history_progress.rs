@@ -127,7 +127,7 @@ fn percent_in_row(screen: &str, root: &Path) -> Option<u8> {
 fn the_dashboard_shows_a_rescan_rising_to_done_then_its_change() {
     let (dir, root) = fresh_tree(3_000, 92);
     let file = dir.path().join("history.sqlite3");
-    let recorded = std::process::Command::new(env!("CARGO_BIN_EXE_dirdash"))
+    let recorded = support::dirdash_command()
         .args(["--headless", "--history", "--history-file"])
         .arg(&file)
         .arg(&root)

@@ -16,7 +16,7 @@ use serde_json::Value;
 use support::{Made, Shape, Spec, hostile_2k, tree};
 
 fn dirdash<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dirdash"))
+    support::dirdash_command()
         .arg("--no-history")
         .args(args)
         .output()
@@ -156,14 +156,14 @@ fn a_dirdash_export_opens_as_the_scan_that_wrote_it_also_through_a_pipe() {
     );
 
     // `--export -` to standard output, `-f -` from standard input.
-    let mut producer = Command::new(env!("CARGO_BIN_EXE_dirdash"))
+    let mut producer = support::dirdash_command()
         .args(["--no-history", "--headless", "--export", "-"])
         .arg(&root)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let consumer = Command::new(env!("CARGO_BIN_EXE_dirdash"))
+    let consumer = support::dirdash_command()
         .args(["--no-history", "--headless", "--json", "-f", "-"])
         .stdin(producer.stdout.take().unwrap())
         .output()

@@ -238,6 +238,7 @@ fn closing_the_terminal_stops_dirdash_and_keeps_the_summary() {
     cmd.arg(&flat);
     cmd.arg(&out);
     cmd.env("TERM", "xterm-256color");
+    cmd.env("XDG_CONFIG_HOME", support::NO_CONFIG_HOME);
     let mut child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
     // Read on this thread until the scan runs, so that no other thread

@@ -16,6 +16,10 @@ pub struct Counting {
     /// change what they exclude.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exclude_caches: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exclude_kernfs: bool,
 }
 
 impl Counting {
@@ -27,6 +31,8 @@ impl Counting {
             one_file_system: options.one_file_system,
             follow_links: options.follow_links,
             exclude,
+            exclude_caches: options.exclude_caches,
+            exclude_kernfs: options.exclude_kernfs,
         }
     }
 
@@ -60,5 +66,10 @@ mod tests {
             Counting::of(&a).key(),
             r#"{"one_file_system":true,"exclude":["a","b"]}"#
         );
+        let caches = Options {
+            exclude_caches: true,
+            ..Options::default()
+        };
+        assert_eq!(Counting::of(&caches).key(), r#"{"exclude_caches":true}"#);
     }
 }

@@ -2,26 +2,45 @@
 //! short suffixes, durations and rates.
 
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 const SIZE_UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+const SI_UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
 
-/// `1536` → `1.5 KiB`; three significant digits, like `du -h` and ncdu.
+/// `--si`: set once at start, before any thread draws a size.
+static SI: AtomicBool = AtomicBool::new(false);
+
+/// Sizes in powers of 1000 from now on (`--si`), or of 1024.
+pub fn use_si(si: bool) {
+    SI.store(si, Ordering::Relaxed);
+}
+
+/// `1536` → `1.50 KiB` (with `--si`: `1.54 kB`); three significant
+/// digits, like `du -h` and ncdu.
 pub fn size(bytes: u64) -> String {
-    if bytes < 1024 {
+    if SI.load(Ordering::Relaxed) {
+        scaled(bytes, 1000.0, &SI_UNITS)
+    } else {
+        scaled(bytes, 1024.0, &SIZE_UNITS)
+    }
+}
+
+fn scaled(bytes: u64, base: f64, units: &[&str; 7]) -> String {
+    if (bytes as f64) < base {
         return format!("{bytes} B");
     }
     let mut value = bytes as f64;
     let mut unit = 0;
-    while value >= 1024.0 && unit < SIZE_UNITS.len() - 1 {
-        value /= 1024.0;
+    while value >= base && unit < units.len() - 1 {
+        value /= base;
         unit += 1;
     }
-    if value >= 1023.95 && unit < SIZE_UNITS.len() - 1 {
-        value /= 1024.0;
+    if value >= base - 0.05 && unit < units.len() - 1 {
+        value /= base;
         unit += 1;
     }
-    three_digits(value, " ", SIZE_UNITS[unit])
+    three_digits(value, " ", units[unit])
 }
 
 /// `value` with three significant digits, then the unit.

@@ -16,6 +16,7 @@ pub mod listing;
 mod outbox;
 mod pool;
 mod queue;
+mod skip;
 mod stats;
 mod task;
 mod visit;
@@ -34,6 +35,7 @@ pub use error::{Cause, ScanError};
 pub use event::{FileList, JobEnd, JobId, JobState, Progress, ScanEvent, Totals, WorkerId};
 pub use filter::Exclude;
 pub use pool::MAX_THREADS;
+pub use skip::CACHEDIR_SIGNATURE;
 pub use stats::{
     EXTENSIONS_LISTED, EXTENSIONS_TRACKED, ExtKey, ExtMap, ExtTotals, HISTOGRAM_BUCKETS, JobStats,
     LARGEST_KEPT, LargeFile, bucket, bucket_limits, extension_of,
@@ -62,6 +64,10 @@ pub struct Options {
     /// `-x`: do not enter directories on another filesystem than the root.
     pub one_file_system: bool,
     pub exclude: Exclude,
+    /// `--exclude-caches`: skip directories holding a valid `CACHEDIR.TAG`.
+    pub exclude_caches: bool,
+    /// `--exclude-kernfs`: skip directories on the kernel's filesystems.
+    pub exclude_kernfs: bool,
     /// Send the path of every regular file found (`ScanEvent::Files`).
     pub list_files: bool,
     /// Fault injection: a worker panics when it enters a directory of this name.
@@ -80,6 +86,8 @@ impl Default for Options {
             follow_links: false,
             one_file_system: false,
             exclude: Exclude::default(),
+            exclude_caches: false,
+            exclude_kernfs: false,
             list_files: false,
             #[cfg(feature = "fault-injection")]
             panic_on_dir_named: None,

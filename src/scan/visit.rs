@@ -17,9 +17,9 @@ use super::dir;
 use super::error::Cause;
 use super::job::Job;
 use super::listing::{Base, Entry, EntryKind, NO_NODE};
-use super::stats;
 use super::task::{Ancestor, Task};
 use super::worker::WorkerCtx;
+use super::{skip, stats};
 
 impl WorkerCtx {
     fn rules(&self, job: &Job) -> Rules {
@@ -65,8 +65,24 @@ impl WorkerCtx {
             self.follow(task, ancestry, dir, name, &facts);
         } else {
             let verdict = classify::classify(&facts, false, &self.rules(job), &**job);
-            self.count(task, ancestry, name, &facts, verdict, None);
+            self.count(task, ancestry, dir, name, &facts, verdict, None);
         }
+    }
+
+    /// A directory to enter that `--exclude-caches` or `--exclude-kernfs`
+    /// skips. A kernel filesystem is looked for only where the device
+    /// changes: it is mounted.
+    fn skips_dir(&self, task: &Task, dir: &OwnedFd, name: &CStr, facts: &Facts) -> bool {
+        let options = &self.shared.options;
+        let parent_dev = if task.is_root {
+            task.job.root_dev()
+        } else {
+            Some(task.base.dev)
+        };
+        (options.exclude_kernfs
+            && parent_dev != Some(facts.dev)
+            && skip::is_kernel_filesystem(&child_path(&task.dir, name)))
+            || (options.exclude_caches && skip::is_tagged_cache(dir, name))
     }
 
     /// `-L`: counts what a symlink points to instead of the link.
@@ -83,12 +99,12 @@ impl WorkerCtx {
             Ok(stat) => {
                 let target = Facts::of(&stat);
                 let verdict = classify::classify(&target, true, &self.rules(job), &**job);
-                self.count(task, ancestry, name, &target, verdict, Some(link));
+                self.count(task, ancestry, dir, name, &target, verdict, Some(link));
             }
             // Dangling: the link is all there is.
             Err(Errno::NOENT) => {
                 let verdict = classify::classify(link, false, &self.rules(job), &**job);
-                self.count(task, ancestry, name, link, verdict, None);
+                self.count(task, ancestry, dir, name, link, verdict, None);
             }
             Err(e) => {
                 self.batch.delta.symlinks += 1;
@@ -102,15 +118,21 @@ impl WorkerCtx {
     /// for a directory to enter, a task. `link`: the followed link's own
     /// stat, when `facts` are its target's (the directory is then opened
     /// through the link).
+    #[allow(clippy::too_many_arguments)]
     fn count(
         &mut self,
         task: &Task,
         ancestry: &Option<Arc<Ancestor>>,
+        dir: &OwnedFd,
         name: &CStr,
         facts: &Facts,
         verdict: Verdict,
         link: Option<&Facts>,
     ) {
+        if verdict == (Verdict::Dir { enter: true }) && self.skips_dir(task, dir, name, facts) {
+            self.record_bare(name, EntryKind::Excluded);
+            return;
+        }
         self.batch.delta += verdict.totals(facts);
         match verdict {
             Verdict::File { counted } => {

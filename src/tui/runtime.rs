@@ -40,6 +40,8 @@ pub struct Config {
     pub keep_trees: bool,
     /// `--read-only`: nothing is deleted.
     pub read_only: bool,
+    /// Colours (the config file's `color = false`, like `NO_COLOR`, says no).
+    pub color: bool,
     /// `-f FILE`: a tree read from an export, as the first job.
     pub import: Option<PathBuf>,
     /// The history file and how many scans it keeps; `None` with
@@ -64,7 +66,8 @@ pub fn run(options: Options, config: Config) -> i32 {
     // After the engine's hook, which it wraps: workers' panics stay quiet.
     terminal::install_panic_hook();
     let exports = Exports::new(config.force, config.export.as_deref().map(scan::absolute));
-    let mut app = App::new(threads, Instant::now(), Theme::from_env()).with_exports(exports);
+    let mut app =
+        App::new(threads, Instant::now(), Theme::from_env(config.color)).with_exports(exports);
     if !config.keep_trees {
         app = app.without_trees();
     }

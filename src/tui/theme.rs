@@ -61,9 +61,10 @@ impl Theme {
         }
     }
 
-    /// Colour unless the user asked for none (https://no-color.org).
-    pub fn from_env() -> Theme {
+    /// Colours unless `NO_COLOR` is set (https://no-color.org) or `color`
+    /// (the config file) says no.
+    pub fn from_env(color: bool) -> Theme {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme::new(!no_color)
+        Theme::new(color && !no_color)
     }
 }

@@ -22,6 +22,18 @@ use dirdash::scan::{JobEnd, JobId, JobStats, Options, ScanEvent, Scanner, Totals
 
 pub use treegen::{Made, Shape, Spec};
 
+/// `XDG_CONFIG_HOME` for every dirdash the tests run: a directory that does
+/// not exist, so the config file of the user running the tests (or an
+/// unreadable one under `HOME`) changes nothing.
+pub const NO_CONFIG_HOME: &str = "/nonexistent/dirdash-tests-config";
+
+/// The binary under test, reading no user's config file.
+pub fn dirdash_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dirdash"));
+    cmd.env("XDG_CONFIG_HOME", NO_CONFIG_HOME);
+    cmd
+}
+
 /// A generated tree, built once per spec and reused by later runs. Built in
 /// a sibling directory and renamed into place, so that test processes
 /// running at once never see half a tree.

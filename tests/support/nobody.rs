@@ -44,9 +44,12 @@ impl Unprivileged {
             let mut cmd = Command::new("setpriv");
             cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
                 .arg(&self.bin);
+            cmd.env("XDG_CONFIG_HOME", super::NO_CONFIG_HOME);
             cmd
         } else {
-            Command::new(&self.bin)
+            let mut cmd = Command::new(&self.bin);
+            cmd.env("XDG_CONFIG_HOME", super::NO_CONFIG_HOME);
+            cmd
         }
     }
 }

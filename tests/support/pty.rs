@@ -63,6 +63,7 @@ impl Session {
         // The dashboard records its scans: in the session's own directory,
         // never in the user's history.
         cmd.env("XDG_STATE_HOME", dir.path().join("state"));
+        cmd.env("XDG_CONFIG_HOME", super::NO_CONFIG_HOME);
         for (k, v) in env {
             cmd.env(k, v);
         }
