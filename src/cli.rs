@@ -176,10 +176,10 @@ pub struct Cli {
     pub history_keep: Option<u32>,
 
     /// Read defaults from this config file [default: {config}].
-    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// Read no config file.
+    /// Read no config file (not even the one --config names).
     #[arg(long)]
     pub no_config: bool,
 }

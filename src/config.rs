@@ -86,13 +86,30 @@ pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
 }
 
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-    let config: Config = toml::from_str(text).map_err(|e| ConfigError {
-        path: path.to_path_buf(),
-        line: e
+    let mut config: Config = toml::from_str(text).map_err(|e| {
+        let line = e
             .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1),
-        message: e.message().trim_end().to_owned(),
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        let mut message = e.message().trim_end().to_owned();
+        // The parser's type errors do not say which key: the line does.
+        if let Some(key) = line.and_then(|line| key_on(text, line)) {
+            if !message.contains(&format!("`{key}`")) {
+                message = format!("{key}: {message}");
+            }
+        }
+        ConfigError {
+            path: path.to_path_buf(),
+            line,
+            message,
+        }
     })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for file in config.exclude_from.iter_mut().flatten() {
+        *file = beside(dir, file);
+    }
+    if let Some(file) = &mut config.history_file {
+        *file = beside(dir, file);
+    }
     if config.threads == Some(0) {
         return Err(ConfigError {
             path: path.to_path_buf(),
@@ -108,6 +125,28 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         });
     }
     Ok(config)
+}
+
+/// A path as the file means it: `~/` is the home directory, a relative
+/// path is relative to the config file's directory.
+fn beside(dir: &Path, path: &Path) -> PathBuf {
+    if let Ok(below_home) = path.strip_prefix("~") {
+        if let Some(home) = std::env::var_os("HOME") {
+            return Path::new(&home).join(below_home);
+        }
+    }
+    dir.join(path)
+}
+
+/// The key set on `line` (1-based), if it sets one.
+fn key_on(text: &str, line: usize) -> Option<&str> {
+    let (key, _) = text.lines().nth(line - 1)?.split_once('=')?;
+    let key = key.trim();
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    bare.then_some(key)
 }
 
 /// The line where `key` is set.
@@ -150,7 +189,7 @@ mod tests {
         assert!(e.message.contains("colour"), "{e}");
         let e = error("si = true\nthreads = \"four\"\n");
         assert_eq!(e.line, Some(2));
-        assert!(e.message.contains("invalid type"), "{e}");
+        assert!(e.message.starts_with("threads: invalid type"), "{e}");
         let e = error("threads = [\n");
         assert!(e.line.is_some(), "{e}");
         let e = error("si = true\nthreads = 0\n");
@@ -158,6 +197,26 @@ mod tests {
             (e.line, e.message.as_str()),
             (Some(2), "threads: at least 1")
         );
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_file_or_home() {
+        let config = parse(
+            Path::new("/etc/dd/config.toml"),
+            "exclude-from = [\"ignore\", \"/abs/list\"]\nhistory-file = \"~/h.db\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.exclude_from,
+            Some(vec![
+                PathBuf::from("/etc/dd/ignore"),
+                PathBuf::from("/abs/list")
+            ])
+        );
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        if let Some(home) = home {
+            assert_eq!(config.history_file, Some(home.join("h.db")));
+        }
     }
 
     #[test]

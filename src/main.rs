@@ -62,7 +62,7 @@ fn main() -> ExitCode {
         headless::run(
             options,
             headless::Config {
-                history: history(&settings, cli.history),
+                history: history(&settings, settings.history == Some(true)),
                 roots: cli.roots,
                 json: cli.json,
                 list: cli.list.then_some(if cli.null { b'\0' } else { b'\n' }),
@@ -102,7 +102,7 @@ fn main() -> ExitCode {
 
 /// The history as the front end uses it (`record`: it records this scan).
 fn history(settings: &Settings, record: bool) -> Option<headless::HistoryConfig> {
-    if !settings.history {
+    if settings.history == Some(false) {
         return None;
     }
     match &settings.history_file {

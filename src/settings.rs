@@ -19,9 +19,10 @@ pub struct Settings {
     pub si: bool,
     pub read_only: bool,
     pub no_tree: bool,
-    /// The history is read and written (`--no-history` or `history =
-    /// false` turn it off).
-    pub history: bool,
+    /// `Some(true)`: every scan is recorded, headless ones too (`--history`,
+    /// `history = true`); `Some(false)`: the history is neither read nor
+    /// written; `None`: the dashboard's scans are recorded.
+    pub history: Option<bool>,
     pub history_file: Option<PathBuf>,
     pub history_keep: usize,
     pub color: bool,
@@ -59,7 +60,6 @@ pub fn resolve(cli: &Cli) -> Result<Settings, SettingsError> {
         exclude.extend(read_patterns(path)?);
     }
     exclude.extend(cli.exclude.iter().cloned());
-    let history_on = !cli.no_history && (cli.history || file.history.unwrap_or(true));
     Ok(Settings {
         threads: cli.threads.or(file.threads).map(|n| n as usize),
         one_file_system: flag(
@@ -74,7 +74,13 @@ pub fn resolve(cli: &Cli) -> Result<Settings, SettingsError> {
         si: flag(cli.si, cli.no_si, file.si),
         read_only: flag(cli.read_only, cli.enable_delete, file.read_only),
         no_tree: cli.no_tree || file.no_tree.unwrap_or(false),
-        history: history_on,
+        history: if cli.no_history {
+            Some(false)
+        } else if cli.history {
+            Some(true)
+        } else {
+            file.history
+        },
         history_file: cli
             .history_file
             .clone()

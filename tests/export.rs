@@ -223,6 +223,62 @@ fn an_existing_file_is_kept_unless_forced() {
 }
 
 #[test]
+fn a_pipe_or_a_device_is_written_into_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let (root, _) = hostile_2k();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let out = dirdash([
+        OsStr::new("--headless"),
+        OsStr::new("--export"),
+        fifo.as_os_str(),
+        root.as_os_str(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = reader.join().unwrap();
+    ncdu_json::parse(&read).expect("the whole export came through the pipe");
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+
+    // Even forced (and as root), /dev/null stays the device.
+    let out = dirdash([
+        OsStr::new("--headless"),
+        OsStr::new("--force"),
+        OsStr::new("--export"),
+        OsStr::new("/dev/null"),
+        root.as_os_str(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let null = std::fs::symlink_metadata("/dev/null").unwrap();
+    assert!(null.file_type().is_char_device(), "/dev/null was replaced");
+}
+
+#[test]
 fn export_takes_one_root() {
     let (root, _) = hostile_2k();
     let file = tempfile::tempdir().unwrap().path().join("x.json");

@@ -55,6 +55,8 @@ pub fn check_target(path: &Path, force: bool) -> Result<(), TargetError> {
     }
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => return Err(TargetError::IsDirectory(path.to_path_buf())),
+        // A device or a pipe is written into, never replaced.
+        Ok(meta) if !meta.is_file() => return Ok(()),
         Ok(_) if !force => return Err(TargetError::Exists(path.to_path_buf())),
         _ => {}
     }
@@ -82,11 +84,18 @@ fn parent_dir(path: &Path) -> PathBuf {
 
 /// Writes the subtree of `from` to `path` atomically: into a temporary
 /// file beside it, synced, then renamed over it. Without `force`, an
-/// existing file is kept and the write fails.
+/// existing file is kept and the write fails. A device or a pipe
+/// (`/dev/null`, a FIFO) is written into as it is.
 pub fn write(tree: &JobTree, from: Node, path: &Path, force: bool) -> io::Result<()> {
     if is_stdout(path) {
         let stdout = io::stdout();
         let mut out = BufWriter::with_capacity(1 << 18, stdout.lock());
+        write_tree(tree, from, &mut out)?;
+        return out.flush();
+    }
+    if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) {
+        let file = std::fs::OpenOptions::new().write(true).open(path)?;
+        let mut out = BufWriter::with_capacity(1 << 18, file);
         write_tree(tree, from, &mut out)?;
         return out.flush();
     }

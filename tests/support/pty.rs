@@ -101,6 +101,25 @@ impl Session {
         self.screen.lock().unwrap().screen().contents()
     }
 
+    /// How many cells of the screen have a colour of their own.
+    pub fn coloured_cells(&self) -> usize {
+        let parser = self.screen.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        (0..rows.get())
+            .flat_map(|row| (0..cols.get()).map(move |col| (row, col)))
+            .filter_map(|(row, col)| screen.cell(row, col))
+            .filter(|cell| {
+                cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default
+            })
+            .count()
+    }
+
+    /// The directory the session's `XDG_STATE_HOME` points into.
+    pub fn state_dir(&self) -> PathBuf {
+        self._dir.path().join("state")
+    }
+
     /// Waits until the screen satisfies `ok`; returns the screen.
     pub fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
