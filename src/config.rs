@@ -92,10 +92,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
         let mut message = e.message().trim_end().to_owned();
         // The parser's type errors do not say which key: the line does.
-        if let Some(key) = line.and_then(|line| key_on(text, line)) {
-            if !message.contains(&format!("`{key}`")) {
-                message = format!("{key}: {message}");
-            }
+        if let Some(key) = line.and_then(|line| key_on(text, line))
+            && !message.contains(&format!("`{key}`"))
+        {
+            message = format!("{key}: {message}");
         }
         ConfigError {
             path: path.to_path_buf(),
@@ -130,10 +130,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
 /// A path as the file means it: `~/` is the home directory, a relative
 /// path is relative to the config file's directory.
 fn beside(dir: &Path, path: &Path) -> PathBuf {
-    if let Ok(below_home) = path.strip_prefix("~") {
-        if let Some(home) = std::env::var_os("HOME") {
-            return Path::new(&home).join(below_home);
-        }
+    if let Ok(below_home) = path.strip_prefix("~")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return Path::new(&home).join(below_home);
     }
     dir.join(path)
 }
