@@ -21,6 +21,11 @@ DIR with the same counting options shows its progress against the last one,
 and what changed. `dirdash history` lists the scans, `dirdash diff DIR` shows
 what grew. A directory named `history` or `diff` is given as `./history`.
 
+Config: defaults for the options come from a TOML file (see --config), its
+keys named as the long options (`threads = 4`, `exclude = [\"*.o\"]`,
+`read-only = true`, `history = false`, `color = false`); the command line
+overrides it, and each flag that turns a setting on has one that undoes it.
+
 Exit status: 0 done; 1 done with errors, a root that could not be read or an
 export that could not be written; 2 usage error or no terminal; 130/143/129
 stopped by SIGINT/SIGTERM/SIGHUP, after printing the partial summary.";

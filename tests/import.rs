@@ -241,6 +241,44 @@ fn what_is_not_an_export_is_refused_with_where_it_went_wrong() {
 }
 
 #[test]
+fn a_huge_nesting_is_refused_and_what_is_skipped_may_nest_deep() {
+    // A million directories, each in the last: refused at the limit, with
+    // where, before the stack runs out or the sums crawl.
+    let depth = 1_000_000;
+    let mut deep = b"[1,2,{},".to_vec();
+    for _ in 0..depth {
+        deep.extend_from_slice(b"[{\"name\":\"d\"},");
+    }
+    deep.extend_from_slice(b"{\"name\":\"f\",\"asize\":1}");
+    deep.extend(std::iter::repeat_n(b']', depth + 1));
+    let err = refused(&deep);
+    assert!(err.contains("nested deeper than 10000"), "{err}");
+    assert!(err.contains("column "), "{err}");
+
+    // Metadata and an excluded directory's contents are skipped, however
+    // deep they nest.
+    let nest = |n: usize| {
+        let mut v = vec![b'['; n];
+        v.extend(std::iter::repeat_n(b']', n));
+        v
+    };
+    let mut skipped = b"[1,2,{\"x\":".to_vec();
+    skipped.extend(nest(1_000_000));
+    skipped.extend_from_slice(b"},[{\"name\":\"/r\"},{\"name\":\"f\",\"asize\":5},");
+    skipped.extend_from_slice(b"[{\"name\":\"x\",\"excluded\":\"pattern\"},");
+    skipped.extend(nest(1_000_000));
+    skipped.extend_from_slice(b"]]]");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("skipped.json");
+    std::fs::write(&file, &skipped).unwrap();
+    let job = import_json(&file);
+    assert_eq!(
+        (job["files"].as_u64(), job["bytes"].as_u64()),
+        (Some(1), Some(5))
+    );
+}
+
+#[test]
 fn the_dashboard_browses_an_import_and_refuses_to_delete_from_it() {
     let (root, made) = tree(Spec {
         files: 500,

@@ -60,7 +60,14 @@ pub(super) struct Builder {
     ext: Vec<u8>,
     /// Entries read so far, for a progress line.
     pub entries: u64,
+    /// Directories open below the root.
+    depth: usize,
 }
+
+/// Deeper than any tree a path can name a file of (4096 bytes, a name and a
+/// slash a level, is 2048 levels), with room: the parser recurses once a
+/// level, and the sums are carried up every level.
+pub(super) const MAX_DEPTH: usize = 10_000;
 
 impl Builder {
     pub(super) fn new() -> Builder {
@@ -74,6 +81,23 @@ impl Builder {
             name: Vec::new(),
             ext: Vec::new(),
             entries: 0,
+            depth: 0,
+        }
+    }
+
+    /// Why another directory cannot be entered, if it cannot.
+    pub(super) fn refuses_a_dir(&self) -> Option<String> {
+        if self.depth >= MAX_DEPTH {
+            Some(format!(
+                "directories nested deeper than {MAX_DEPTH} levels: more than dirdash reads"
+            ))
+        } else if self.next_node == u32::MAX {
+            Some(format!(
+                "more than {} directories: more than a tree holds",
+                u32::MAX - 1
+            ))
+        } else {
+            None
         }
     }
 
@@ -122,6 +146,7 @@ impl Builder {
         self.entries += 1;
         self.path.push(b'/');
         self.path.extend_from_slice(&self.name);
+        self.depth += 1;
         DirCtx {
             writer: Writer::new(base_of(info, dev), Vec::new()),
             chain: parent.chain.child(node),
@@ -147,6 +172,7 @@ impl Builder {
             tree.apply(&piece);
         }
         if dir.chain.parent().is_some() {
+            self.depth -= 1;
             let cut = self.path.iter().rposition(|&b| b == b'/').unwrap_or(0);
             self.path.truncate(cut);
         }

@@ -102,7 +102,10 @@ impl<'de> Visitor<'de> for DirSeed<'_, '_> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 return Ok(());
             }
-            Some(parent) => b.enter(parent, &info),
+            Some(parent) => match b.refuses_a_dir() {
+                Some(why) => return Err(de::Error::custom(why)),
+                None => b.enter(parent, &info),
+            },
         };
         while seq
             .next_element_seed(EntrySeed {
