@@ -30,6 +30,10 @@ Exit status: 0 done; 1 done with errors, a root that could not be read or an
 export that could not be written; 2 usage error or no terminal; 130/143/129
 stopped by SIGINT/SIGTERM/SIGHUP, after printing the partial summary.";
 
+/// `--depth`: the listing is built and printed by recursion, one level a
+/// call; no screen or script reads 1000 levels of it.
+const MAX_DEPTH: i64 = 1000;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "dirdash",
@@ -87,7 +91,8 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub exclude_from: Vec<PathBuf>,
 
-    /// Skip directories holding a valid CACHEDIR.TAG (as ncdu and tar do).
+    /// Skip directories below the roots holding a valid CACHEDIR.TAG (as
+    /// ncdu and tar do).
     #[arg(long, overrides_with = "include_caches")]
     pub exclude_caches: bool,
 
@@ -95,8 +100,8 @@ pub struct Cli {
     #[arg(long, overrides_with = "exclude_caches")]
     pub include_caches: bool,
 
-    /// Skip the kernel's filesystems (/proc, /sys, debugfs, cgroup...), told
-    /// by their filesystem type.
+    /// Skip the kernel's filesystems (/proc, /sys, debugfs, cgroup...) below
+    /// the roots, told by their filesystem type.
     #[arg(long, overrides_with = "include_kernfs")]
     pub exclude_kernfs: bool,
 
@@ -141,9 +146,10 @@ pub struct Cli {
 
     /// Headless: after the summary, list each root's directories down to
     /// depth N with their files, apparent size and disk usage, largest
-    /// first (in --json: a `tree` object per job).
-    #[arg(long, value_name = "N", requires = "headless")]
-    pub depth: Option<usize>,
+    /// first (in --json: a `tree` object per job); N is at most 1000.
+    #[arg(long, value_name = "N", requires = "headless",
+          value_parser = clap::value_parser!(u16).range(0..=MAX_DEPTH))]
+    pub depth: Option<u16>,
 
     /// Dashboard: never delete nor move to the trash (the browser's `d` and
     /// `t` say why).
@@ -157,8 +163,13 @@ pub struct Cli {
     /// Dashboard: keep no tree of the directories scanned (for huge scans on
     /// small machines: about 30 bytes an entry are saved). The browser is
     /// then unavailable; an export still keeps its job's tree.
-    #[arg(long, conflicts_with = "headless")]
+    #[arg(long, conflicts_with = "headless", overrides_with = "tree")]
     pub no_tree: bool,
+
+    /// Dashboard: keep each job's tree for the browser (the default; undoes
+    /// `no-tree`).
+    #[arg(long, overrides_with = "no_tree")]
+    pub tree: bool,
 
     /// Record this scan in the history: headless, which does not by default;
     /// the dashboard, when the config file says `history = false`.
@@ -181,11 +192,11 @@ pub struct Cli {
     pub history_keep: Option<u32>,
 
     /// Read defaults from this config file [default: {config}].
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
 
     /// Read no config file (not even the one --config names).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub no_config: bool,
 }
 
@@ -197,10 +208,6 @@ pub enum Command {
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
-    /// Write the manual pages (roff: dirdash.1 and one for each
-    /// subcommand) into DIR.
-    #[command(hide = true)]
-    Man { dir: PathBuf },
     /// List the recorded scans, newest first: of DIR, or of every directory.
     History {
         /// Print them as JSON.

@@ -14,20 +14,8 @@ const DIFF_ROWS: usize = 20;
 
 /// Runs `command` against the history `file`; returns the exit status.
 pub fn run(command: Command, file: Option<PathBuf>) -> i32 {
-    match command {
-        Command::Completions { shell } => {
-            let mut cli = crate::cli::Cli::documented();
-            clap_complete::generate(shell, &mut cli, "dirdash", &mut std::io::stdout());
-            return 0;
-        }
-        Command::Man { dir } => {
-            if let Err(e) = man_pages(&dir) {
-                crate::say!("dirdash: manual pages into {}: {e}", dir.display());
-                return 1;
-            }
-            return 0;
-        }
-        _ => {}
+    if let Command::Completions { shell } = command {
+        return completions(shell);
     }
     let Some(file) = file else {
         crate::say!(
@@ -52,12 +40,19 @@ pub fn run(command: Command, file: Option<PathBuf>) -> i32 {
             };
             diff(&file, json, from, to, limit, &dir)
         }
-        Command::Completions { .. } | Command::Man { .. } => 0,
+        Command::Completions { .. } => 0,
     }
 }
 
+/// `dirdash completions SHELL`: the script on standard output.
+pub fn completions(shell: clap_complete::Shell) -> i32 {
+    let mut cli = crate::cli::Cli::documented();
+    clap_complete::generate(shell, &mut cli, "dirdash", &mut std::io::stdout());
+    0
+}
+
 /// The manual pages, in roff, from the command line's definitions:
-/// `dirdash.1` and `dirdash-SUBCOMMAND.1`.
+/// `dirdash.1` and `dirdash-SUBCOMMAND.1` (`cargo run --example man -- doc`).
 pub fn man_pages(dir: &Path) -> std::io::Result<()> {
     clap_mangen::generate_to(crate::cli::Cli::documented(), dir)
 }

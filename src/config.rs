@@ -110,11 +110,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     if let Some(file) = &mut config.history_file {
         *file = beside(dir, file);
     }
-    if config.threads == Some(0) {
+    let most = crate::scan::MAX_THREADS as u32;
+    if config.threads.is_some_and(|n| n == 0 || n > most) {
         return Err(ConfigError {
             path: path.to_path_buf(),
             line: line_of(text, "threads"),
-            message: "threads: at least 1".to_owned(),
+            message: format!("threads: from 1 to {most}"),
         });
     }
     if config.history_keep == Some(0) {
@@ -195,7 +196,11 @@ mod tests {
         let e = error("si = true\nthreads = 0\n");
         assert_eq!(
             (e.line, e.message.as_str()),
-            (Some(2), "threads: at least 1")
+            (Some(2), "threads: from 1 to 256")
+        );
+        assert_eq!(
+            error("threads = 100000\n").message,
+            "threads: from 1 to 256"
         );
     }
 

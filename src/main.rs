@@ -1,20 +1,24 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use dirdash::cli::Cli;
+use dirdash::cli::{Cli, Command};
 use dirdash::report::{ncdu, units};
 use dirdash::scan::{self, Exclude, Options};
 use dirdash::settings::{self, Settings};
 use dirdash::{commands, headless, tui};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse_args();
+    let mut cli = Cli::parse_args();
+    // Needs nothing a config file could spoil.
+    if let Some(Command::Completions { shell }) = cli.command {
+        return exit(commands::completions(shell));
+    }
     let settings = match settings::resolve(&cli) {
         Ok(settings) => settings,
         Err(e) => return usage_error(&e.0),
     };
     units::use_si(settings.si);
-    if let Some(command) = cli.command {
+    if let Some(command) = cli.command.take() {
         let code = commands::run(command, settings.history_file);
         return exit(code);
     }
@@ -68,7 +72,7 @@ fn main() -> ExitCode {
                 list: cli.list.then_some(if cli.null { b'\0' } else { b'\n' }),
                 export: cli.export,
                 force: cli.force,
-                depth: cli.depth,
+                depth: cli.depth.map(usize::from),
                 import: cli.import,
             },
         )

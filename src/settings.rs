@@ -3,7 +3,7 @@
 //! (the file's patterns, then `--exclude-from` files, then `--exclude`),
 //! the file fills in what the command line left unsaid.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::cli::Cli;
 use crate::config::{self, Config};
@@ -54,11 +54,31 @@ pub fn resolve(cli: &Cli) -> Result<Settings, SettingsError> {
         }
         .map_err(|e| SettingsError(format!("config {e}")))?
     };
+    let config_path = cli.config.clone().or_else(config::default_path);
+    let named = |path: &Option<PathBuf>| {
+        path.as_ref()
+            .map_or(String::new(), |p| p.display().to_string())
+    };
     let mut exclude = file.exclude.clone().unwrap_or_default();
-    let from_file = file.exclude_from.iter().flatten();
-    for path in from_file.chain(&cli.exclude_from) {
-        exclude.extend(read_patterns(path)?);
+    checked(&exclude, || {
+        format!("config {}: exclude", named(&config_path))
+    })?;
+    // Patterns matter to scans only: a subcommand does not read the lists.
+    let scans = cli.command.is_none();
+    let in_config = format!("config {}: exclude-from", named(&config_path));
+    let from_file = file.exclude_from.iter().flatten().filter(|_| scans);
+    let lists = from_file
+        .map(|path| (path, in_config.as_str()))
+        .chain(cli.exclude_from.iter().map(|path| (path, "--exclude-from")));
+    for (path, source) in lists {
+        let label = || format!("{source} {}", path.display());
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| SettingsError(format!("{}: {e}", label())))?;
+        let patterns = patterns_of(&text);
+        checked(&patterns, label)?;
+        exclude.extend(patterns);
     }
+    checked(&cli.exclude, || "--exclude".to_owned())?;
     exclude.extend(cli.exclude.iter().cloned());
     Ok(Settings {
         threads: cli.threads.or(file.threads).map(|n| n as usize),
@@ -73,7 +93,7 @@ pub fn resolve(cli: &Cli) -> Result<Settings, SettingsError> {
         exclude_kernfs: flag(cli.exclude_kernfs, cli.include_kernfs, file.exclude_kernfs),
         si: flag(cli.si, cli.no_si, file.si),
         read_only: flag(cli.read_only, cli.enable_delete, file.read_only),
-        no_tree: cli.no_tree || file.no_tree.unwrap_or(false),
+        no_tree: flag(cli.no_tree, cli.tree, file.no_tree),
         history: if cli.no_history {
             Some(false)
         } else if cli.history {
@@ -94,15 +114,19 @@ pub fn resolve(cli: &Cli) -> Result<Settings, SettingsError> {
     })
 }
 
+/// Refuses a bad pattern, saying where it came from.
+fn checked(patterns: &[String], source: impl Fn() -> String) -> Result<(), SettingsError> {
+    crate::scan::Exclude::new(patterns)
+        .map(drop)
+        .map_err(|e| SettingsError(format!("{}: bad pattern: {e}", source())))
+}
+
 /// `--exclude-from FILE`: a pattern a line; blank lines and `#` comments
 /// are skipped.
-fn read_patterns(path: &Path) -> Result<Vec<String>, SettingsError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| SettingsError(format!("--exclude-from {}: {e}", path.display())))?;
-    Ok(text
-        .lines()
+fn patterns_of(text: &str) -> Vec<String> {
+    text.lines()
         .map(|line| line.strip_suffix('\r').unwrap_or(line))
         .filter(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
         .map(str::to_owned)
-        .collect())
+        .collect()
 }

@@ -259,6 +259,18 @@ fn the_dashboard_takes_read_only_colour_history_and_no_tree_from_the_file() {
     s.wait_text("the browser is unavailable");
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
+    // --tree undoes it.
+    let mut s = Session::start(
+        &["--config", plain.to_str().unwrap(), "--tree", root_arg],
+        &[],
+    );
+    s.wait_for("the scan", |screen| {
+        support::pty::job_line(screen, "done", &root)
+    });
+    s.send("\r");
+    s.wait_text("BY SIZE");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
     assert!(
         s.state_dir().join("dirdash/history.sqlite3").exists(),
         "the dashboard records by default"
@@ -315,7 +327,8 @@ fn the_default_file_is_read_from_xdg_config_home_and_named_in_help() {
             .unwrap()
     };
     // Missing: no error.
-    assert_eq!(summary(&scan(&[]))["threads"], 16);
+    let default_threads = summary(&scan(&[]))["threads"].as_u64().unwrap();
+    assert!((16..=64).contains(&default_threads));
     write(&home.join("dirdash/config.toml"), b"threads = 2\n");
     assert_eq!(summary(&scan(&[]))["threads"], 2);
     write(
@@ -323,7 +336,29 @@ fn the_default_file_is_read_from_xdg_config_home_and_named_in_help() {
         b"threads = 2\nbogus = 1\n",
     );
     assert_eq!(scan(&[]).status.code(), Some(2));
-    assert_eq!(summary(&scan(&["--no-config"]))["threads"], 16);
+    assert_eq!(summary(&scan(&["--no-config"]))["threads"], default_threads);
+    // A bad file spoils neither the completions nor, with --no-config, the
+    // history's subcommands.
+    let sub = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_dirdash"))
+            .env("XDG_CONFIG_HOME", &home)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(sub(&["completions", "bash"]).status.code(), Some(0));
+    let history_file = dir.path().join("h.sqlite3");
+    let history_file = history_file.to_str().unwrap();
+    let listed = sub(&["history", "--history-file", history_file]);
+    assert_eq!(listed.status.code(), Some(2), "the bad file is named");
+    assert!(String::from_utf8_lossy(&listed.stderr).contains("bogus"));
+    let listed = sub(&["history", "--no-config", "--history-file", history_file]);
+    assert_eq!(
+        listed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
 
     let help = Command::new(env!("CARGO_BIN_EXE_dirdash"))
         .env("XDG_CONFIG_HOME", &home)

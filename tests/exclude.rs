@@ -128,9 +128,14 @@ fn exclude_caches_skips_valid_tags_only_and_marks_them_excluded() {
     ] {
         assert!(items.contains_key(kept.as_bytes()), "{kept}");
     }
-    // ncdu reads the export and agrees on what is left.
+    // ncdu reads the export and keeps the same entries, marked the same.
     let reread = support::ncdu_reexport(&export, &dir.path().join("ncdu.json"));
-    assert!(!reread.is_empty());
+    let (_, again) = ncdu_json::items(&ncdu_json::parse(&reread).unwrap());
+    let names = |items: &std::collections::BTreeMap<Vec<u8>, ncdu_json::Item>| -> Vec<Vec<u8>> {
+        items.keys().cloned().collect()
+    };
+    assert_eq!(names(&again), names(&items));
+    assert!(again[b"cache".as_slice()].info.get("excluded").is_some());
 }
 
 #[test]
@@ -216,18 +221,24 @@ fn exclude_kernfs_skips_a_real_proc_mount() {
         unshare.arg("--map-root-user");
     }
     let out = unshare
-        .args(["--mount", "--pid", "--fork", "sh", "-c"])
+        .args(["--mount", "--pid", "--fork", "bash", "-c"])
         .arg(
             r#"mount -t proc proc "$1/proc" || exit 99
+               # A second proc beyond PATH_MAX: 20 levels of 250-byte names
+               # (bash: its cd goes on where a path grows too long).
+               (cd "$1" && for _ in $(seq 20); do
+                  mkdir "$LONG" && cd "$LONG" || exit 1
+                done && mkdir p && mount -t proc proc p) || exit 96
                "$2" --no-history --headless --json --exclude-kernfs "$1" > "$3/skipping.json" || exit 98
                "$2" --no-history --headless --json --export "$3/export.json" --exclude-kernfs "$1" > /dev/null || exit 97
                "$2" --no-history --headless --json "$1" > "$3/entering.json"; echo $? > "$3/entering.status""#,
         )
-        .arg("sh")
+        .arg("bash")
         .arg(&root)
         .arg(env!("CARGO_BIN_EXE_dirdash"))
         .arg(dir.path())
         .env("XDG_CONFIG_HOME", support::NO_CONFIG_HOME)
+        .env("LONG", "l".repeat(250))
         .output()
         .expect("unshare (util-linux)");
     assert!(
@@ -240,11 +251,11 @@ fn exclude_kernfs_skips_a_real_proc_mount() {
         serde_json::from_slice(&std::fs::read(dir.path().join(name)).unwrap()).unwrap()
     };
     let skipping = &read("skipping.json")["jobs"][0];
-    // The mounted proc is left out altogether: the root's own dirs are
-    // `data` (and not `proc`, which is the excluded mount point).
+    // Both mounted procs are left out altogether: the dirs are `data` and
+    // the 20 long levels (not `proc` nor `p`, the excluded mount points).
     assert_eq!(skipping["files"], own.files);
     assert_eq!(skipping["bytes"], own.bytes);
-    assert_eq!(skipping["dirs"], own.dirs - 1);
+    assert_eq!(skipping["dirs"], own.dirs - 1 + 20);
     assert_eq!(skipping["errors"], 0);
     let doc = ncdu_json::parse(&std::fs::read(dir.path().join("export.json")).unwrap()).unwrap();
     let (_, items) = ncdu_json::items(&doc);

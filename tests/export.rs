@@ -260,6 +260,29 @@ fn a_pipe_or_a_device_is_written_into_never_replaced() {
             .is_fifo()
     );
 
+    // A pipe nobody reads: said at once, not waited on for good.
+    let started = std::time::Instant::now();
+    let out = dirdash([
+        OsStr::new("--headless"),
+        OsStr::new("--export"),
+        fifo.as_os_str(),
+        root.as_os_str(),
+    ]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "no hang"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nobody reads") && err.contains(&*fifo.to_string_lossy()),
+        "{err}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("done"),
+        "the summary is kept"
+    );
+
     // Even forced (and as root), /dev/null stays the device.
     let out = dirdash([
         OsStr::new("--headless"),

@@ -255,6 +255,48 @@ fn a_huge_nesting_is_refused_and_what_is_skipped_may_nest_deep() {
     assert!(err.contains("nested deeper than 10000"), "{err}");
     assert!(err.contains("column "), "{err}");
 
+    // At the limit: read, and listed 1000 levels down.
+    let limit = 10_000;
+    let mut deepest = b"[1,2,{},[{\"name\":\"/r\"},".to_vec();
+    for _ in 0..limit {
+        deepest.extend_from_slice(b"[{\"name\":\"d\"},");
+    }
+    deepest.extend_from_slice(b"{\"name\":\"f\",\"asize\":1}");
+    deepest.extend(std::iter::repeat_n(b']', limit + 2));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("deepest.json");
+    std::fs::write(&file, &deepest).unwrap();
+    let job = dirdash_json(&[
+        "--depth".as_ref(),
+        "50".as_ref(),
+        "-f".as_ref(),
+        file.as_os_str(),
+    ]);
+    assert_eq!(
+        (job["files"].as_u64(), job["dirs"].as_u64()),
+        (Some(1), Some(limit as u64))
+    );
+    let mut level = &job["tree"];
+    for _ in 0..50 {
+        level = &level["children"][0];
+    }
+    assert_eq!(
+        (level["files"].as_u64(), level["dirs"].as_u64()),
+        (Some(1), Some(limit as u64 - 50))
+    );
+    // The deepest listing allowed is printed, deeper than serde_json's
+    // default reader nests.
+    let out = dirdash([
+        "--headless".as_ref(),
+        "--json".as_ref(),
+        "--depth".as_ref(),
+        "1000".as_ref(),
+        "-f".as_ref(),
+        file.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.ends_with(b"}\n"));
+
     // Metadata and an excluded directory's contents are skipped, however
     // deep they nest.
     let nest = |n: usize| {

@@ -25,13 +25,7 @@ fn pages(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn the_manual_pages_in_the_repository_are_current() {
     let fresh = tempfile::tempdir().unwrap();
-    let status = Command::new(BIN)
-        .env("XDG_CONFIG_HOME", NO_CONFIG_HOME)
-        .arg("man")
-        .arg(fresh.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    dirdash::commands::man_pages(fresh.path()).unwrap();
     let made = pages(fresh.path());
     let names: Vec<_> = made.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
@@ -46,7 +40,7 @@ fn the_manual_pages_in_the_repository_are_current() {
     let kept = pages(&Path::new(env!("CARGO_MANIFEST_DIR")).join("doc"));
     assert!(
         made == kept,
-        "doc/*.1 are stale: regenerate them with `cargo run -- man doc`"
+        "doc/*.1 are stale: regenerate them with `cargo run --example man -- doc`"
     );
 }
 
@@ -151,6 +145,10 @@ fn bash_completes_long_options_and_subcommands() {
         ["--exclude-caches", "--exclude-from", "--exclude-kernfs"]
     );
     assert_eq!(complete("dirdash hi"), ["history"]);
+    let first = complete("dirdash ''");
+    for offered in ["completions", "history", "diff", "--exclude-caches"] {
+        assert!(first.iter().any(|w| w == offered), "{offered} in {first:?}");
+    }
 }
 
 #[test]
@@ -163,7 +161,7 @@ fn zsh_and_fish_scripts_name_every_subcommand() {
             .unwrap();
         assert!(out.status.success());
         let script = String::from_utf8_lossy(&out.stdout);
-        for word in ["history", "diff", "exclude-caches", "si"] {
+        for word in ["history", "diff", "exclude-caches", "no-si"] {
             assert!(script.contains(word), "{shell} lacks {word}");
         }
     }

@@ -69,6 +69,9 @@ pub(super) struct Builder {
 /// level, and the sums are carried up every level.
 pub(super) const MAX_DEPTH: usize = 10_000;
 
+/// How a well-formed export that dirdash will not hold is refused.
+pub(super) const BEYOND: &str = "beyond what dirdash reads: ";
+
 impl Builder {
     pub(super) fn new() -> Builder {
         Builder {
@@ -89,13 +92,10 @@ impl Builder {
     pub(super) fn refuses_a_dir(&self) -> Option<String> {
         if self.depth >= MAX_DEPTH {
             Some(format!(
-                "directories nested deeper than {MAX_DEPTH} levels: more than dirdash reads"
+                "{BEYOND}directories nested deeper than {MAX_DEPTH} levels"
             ))
         } else if self.next_node == u32::MAX {
-            Some(format!(
-                "more than {} directories: more than a tree holds",
-                u32::MAX - 1
-            ))
+            Some(format!("{BEYOND}more than {} directories", u32::MAX - 1))
         } else {
             None
         }

@@ -139,6 +139,7 @@ fn located(source: &str, e: &serde_json::Error) -> ImportError {
     let message = match e.classify() {
         Category::Eof => "ends too early: a truncated export?".to_owned(),
         Category::Io => format!("cannot read it: {e}"),
+        Category::Data if plain(e).starts_with(build::BEYOND) => plain(e),
         Category::Syntax | Category::Data => format!("not an ncdu JSON export: {}", plain(e)),
     };
     ImportError {

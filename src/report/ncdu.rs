@@ -94,8 +94,7 @@ pub fn write(tree: &JobTree, from: Node, path: &Path, force: bool) -> io::Result
         return out.flush();
     }
     if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) {
-        let file = std::fs::OpenOptions::new().write(true).open(path)?;
-        let mut out = BufWriter::with_capacity(1 << 18, file);
+        let mut out = BufWriter::with_capacity(1 << 18, open_special(path)?);
         write_tree(tree, from, &mut out)?;
         return out.flush();
     }
@@ -115,6 +114,28 @@ pub fn write(tree: &JobTree, from: Node, path: &Path, force: bool) -> io::Result
         file.persist_noclobber(path)
     };
     persisted.map(drop).map_err(|e| e.error)
+}
+
+/// Opens a device or a pipe for writing. A pipe nobody reads would block
+/// the open for good (and a stop with it): opened without blocking, it
+/// fails at once with ENXIO instead; then writes block again, as a reader
+/// is there to drain them.
+fn open_special(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(code) if code == rustix::io::Errno::NXIO.raw_os_error() => io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "a pipe that nobody reads (start its reader first)",
+            ),
+            _ => e,
+        })?;
+    let flags = rustix::fs::fcntl_getfl(&file)?;
+    rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK)?;
+    Ok(file)
 }
 
 /// The whole document, for the subtree of `from` (its name is its full path,

@@ -36,7 +36,9 @@ fn scaled(bytes: u64, base: f64, units: &[&str; 7]) -> String {
         value /= base;
         unit += 1;
     }
-    if value >= base - 0.05 && unit < units.len() - 1 {
+    // Three digits from 100 on: a value that rounds to `base` reads as one
+    // of the next unit (`1.00 kB`, not `1000 kB`).
+    if value >= base - 0.5 && unit < units.len() - 1 {
         value /= base;
         unit += 1;
     }
@@ -156,6 +158,24 @@ mod tests {
         assert_eq!(size(500 * 1024 * 1024 * 1024), "500 GiB");
         assert_eq!(size(1024 * 1024 - 1), "1.00 MiB");
         assert_eq!(size(u64::MAX), "16.0 EiB");
+        assert_eq!(size(1_048_064), "1.00 MiB", "1023.5 KiB rounds up a unit");
+        assert_eq!(size(1_047_552), "1023 KiB");
+    }
+
+    #[test]
+    fn si_sizes_use_powers_of_1000_and_never_four_digits() {
+        // `scaled` directly: `use_si` is process-wide, and other tests of
+        // this binary draw sizes in binary units meanwhile.
+        let si = |bytes| scaled(bytes, 1000.0, &SI_UNITS);
+        assert_eq!(si(999), "999 B");
+        assert_eq!(si(1000), "1.00 kB");
+        assert_eq!(si(1536), "1.54 kB");
+        assert_eq!(si(999_499), "999 kB");
+        assert_eq!(si(999_500), "1.00 MB");
+        assert_eq!(si(999_949), "1.00 MB");
+        assert_eq!(si(17_000), "17.0 kB");
+        assert_eq!(si(4_000_000_000_000), "4.00 TB");
+        assert_eq!(si(u64::MAX), "18.4 EB");
     }
 
     #[test]

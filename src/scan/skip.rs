@@ -3,30 +3,38 @@
 //! Tagging Specification) and kernel filesystems (`--exclude-kernfs`,
 //! `/proc`, `/sys` and the like, told by their filesystem type).
 
-use std::ffi::{CStr, CString};
+use std::ffi::CStr;
 use std::os::fd::{AsFd, OwnedFd};
-use std::path::Path;
 
-use rustix::fs::{FileType, Mode, OFlags};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 
 /// What a valid tag file starts with.
 pub const CACHEDIR_SIGNATURE: &[u8] = b"Signature: 8a477f597d28d172789f06886806bc55";
 
-/// Whether directory `name` of the open `dir` holds a valid `CACHEDIR.TAG`.
-pub(crate) fn is_tagged_cache(dir: &OwnedFd, name: &CStr) -> bool {
-    let mut path = name.to_bytes().to_vec();
-    path.extend_from_slice(b"/CACHEDIR.TAG");
-    let Ok(path) = CString::new(path) else {
+/// Directory `name` of the open `dir`, opened to be looked at (not read):
+/// never through a link, and relative to its descriptor, so a path beyond
+/// `PATH_MAX` is no obstacle.
+pub(crate) fn open_child(dir: &OwnedFd, name: &CStr) -> Option<OwnedFd> {
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    rustix::fs::openat(dir, name, flags, Mode::empty()).ok()
+}
+
+/// Whether the directory `child` (from `open_child`) holds a valid
+/// `CACHEDIR.TAG`: a regular file starting with the signature.
+pub(crate) fn is_tagged_cache(child: &OwnedFd) -> bool {
+    const TAG: &CStr = c"CACHEDIR.TAG";
+    // Looked at before it is opened: opening a device may do something.
+    let regular =
+        |stat: rustix::fs::Stat| FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile;
+    if !rustix::fs::statat(child, TAG, AtFlags::SYMLINK_NOFOLLOW).is_ok_and(regular) {
         return false;
-    };
-    // Never through a link, never blocking on a FIFO of that name.
+    }
+    // Never through a link, never blocking on a FIFO swapped in meanwhile.
     let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NONBLOCK;
-    let Ok(tag) = rustix::fs::openat(dir, path.as_c_str(), flags, Mode::empty()) else {
+    let Ok(tag) = rustix::fs::openat(child, TAG, flags, Mode::empty()) else {
         return false;
     };
-    let is_file = rustix::fs::fstat(&tag)
-        .is_ok_and(|stat| FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile);
-    is_file && starts_with_signature(&tag)
+    rustix::fs::fstat(&tag).is_ok_and(regular) && starts_with_signature(&tag)
 }
 
 fn starts_with_signature(file: impl AsFd) -> bool {
@@ -43,7 +51,7 @@ fn starts_with_signature(file: impl AsFd) -> bool {
 
 /// Filesystem types of the kernel's own filesystems (`statfs`' `f_type`):
 /// the list ncdu skips.
-const KERNEL_FILESYSTEMS: &[u64] = &[
+const KERNEL_FILESYSTEMS: &[u32] = &[
     0x4249_4e4d, // binfmt_misc
     0xcafe_4a11, // bpf
     0x0027_e0eb, // cgroup
@@ -60,18 +68,68 @@ const KERNEL_FILESYSTEMS: &[u64] = &[
     0xde5e_81e4, // efivarfs
 ];
 
-/// Whether `path` is on a kernel filesystem.
-pub(crate) fn is_kernel_filesystem(path: &Path) -> bool {
-    rustix::fs::statfs(path).is_ok_and(|fs| KERNEL_FILESYSTEMS.contains(&(fs.f_type as u64)))
+/// Whether the directory `child` (from `open_child`) is on a kernel
+/// filesystem. The magic numbers are 32 bits: compared as such, whatever
+/// width `f_type` has on this platform.
+pub(crate) fn is_kernel_filesystem(child: &OwnedFd) -> bool {
+    rustix::fs::fstatfs(child).is_ok_and(|fs| KERNEL_FILESYSTEMS.contains(&(fs.f_type as u32)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::CString;
+    use std::path::Path;
+
+    fn open_in_parent(path: &Path) -> Option<OwnedFd> {
+        let parent = rustix::fs::open(
+            path.parent().unwrap(),
+            OFlags::RDONLY | OFlags::DIRECTORY,
+            Mode::empty(),
+        )
+        .unwrap();
+        let name = CString::new(path.file_name().unwrap().as_encoded_bytes()).unwrap();
+        open_child(&parent, &name)
+    }
 
     #[test]
     fn proc_is_a_kernel_filesystem_and_tmp_is_not() {
-        assert!(is_kernel_filesystem(Path::new("/proc")));
-        assert!(!is_kernel_filesystem(&std::env::temp_dir()));
+        assert!(is_kernel_filesystem(
+            &open_in_parent(Path::new("/proc")).unwrap()
+        ));
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(!is_kernel_filesystem(&open_in_parent(tmp.path()).unwrap()));
+    }
+
+    #[test]
+    fn a_tag_counts_only_as_a_regular_file_with_the_signature() {
+        let tmp = tempfile::tempdir().unwrap();
+        let tagged = |name: &str| is_tagged_cache(&open_in_parent(&tmp.path().join(name)).unwrap());
+        for dir in ["good", "short", "link", "fifo", "dirtag"] {
+            std::fs::create_dir(tmp.path().join(dir)).unwrap();
+        }
+        let mut good = CACHEDIR_SIGNATURE.to_vec();
+        good.extend_from_slice(b"\n# a comment\n");
+        std::fs::write(tmp.path().join("good/CACHEDIR.TAG"), &good).unwrap();
+        std::fs::write(tmp.path().join("short/CACHEDIR.TAG"), &good[..20]).unwrap();
+        std::os::unix::fs::symlink(
+            tmp.path().join("good/CACHEDIR.TAG"),
+            tmp.path().join("link/CACHEDIR.TAG"),
+        )
+        .unwrap();
+        std::fs::create_dir(tmp.path().join("dirtag/CACHEDIR.TAG")).unwrap();
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &tmp.path().join("fifo/CACHEDIR.TAG"),
+            Mode::from_raw_mode(0o600),
+        )
+        .unwrap();
+        assert!(tagged("good"));
+        for not in ["short", "link", "fifo", "dirtag"] {
+            assert!(!tagged(not), "{not}");
+        }
+        // A link to a tagged directory is not opened as one.
+        std::os::unix::fs::symlink(tmp.path().join("good"), tmp.path().join("to-good")).unwrap();
+        assert!(open_in_parent(&tmp.path().join("to-good")).is_none());
     }
 }

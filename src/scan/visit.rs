@@ -79,10 +79,15 @@ impl WorkerCtx {
         } else {
             Some(task.base.dev)
         };
-        (options.exclude_kernfs
-            && parent_dev != Some(facts.dev)
-            && skip::is_kernel_filesystem(&child_path(&task.dir, name)))
-            || (options.exclude_caches && skip::is_tagged_cache(dir, name))
+        let kernfs = options.exclude_kernfs && parent_dev != Some(facts.dev);
+        if !kernfs && !options.exclude_caches {
+            return false;
+        }
+        let Some(child) = skip::open_child(dir, name) else {
+            return false;
+        };
+        (kernfs && skip::is_kernel_filesystem(&child))
+            || (options.exclude_caches && skip::is_tagged_cache(&child))
     }
 
     /// `-L`: counts what a symlink points to instead of the link.
