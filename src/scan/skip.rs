@@ -120,7 +120,7 @@ mod tests {
         std::fs::create_dir(tmp.path().join("dirtag/CACHEDIR.TAG")).unwrap();
         rustix::fs::mkfifoat(
             rustix::fs::CWD,
-            &tmp.path().join("fifo/CACHEDIR.TAG"),
+            tmp.path().join("fifo/CACHEDIR.TAG"),
             Mode::from_raw_mode(0o600),
         )
         .unwrap();
