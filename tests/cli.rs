@@ -276,7 +276,7 @@ fn usage_errors_exit_2_with_a_message() {
         (vec!["--headless", "--no-such-flag", "/"], "--no-such-flag"),
         (
             vec!["--headless", "--exclude", "a[", "/"],
-            "bad --exclude pattern",
+            "--exclude: bad pattern",
         ),
         (vec!["--headless", "-j", "0", "/"], "0"),
         (
