@@ -9,55 +9,26 @@ use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
-use std::thread::JoinHandle;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use crossbeam_channel::Sender;
 use rustix::fs::{AtFlags, FileType, RawDir};
 use rustix::io::Errno;
 
+use super::Problem;
+use super::crew::Crew;
 use super::descend::{self, Refusal};
 use super::plan::Identity;
-use super::{DeleteEvent, Problem};
 
 /// getdents buffer per thread.
-const DIRENT_BUFFER: usize = 64 * 1024;
+pub(super) const DIRENT_BUFFER: usize = 64 * 1024;
 
 /// Names a thread unlinks before it offers the next ones of the same
 /// directory to an idle thread: a flat directory is not emptied by one
 /// thread while the others wait (unlinks in one directory overlap in the
 /// filesystem's work outside the directory's lock).
 const BATCH: usize = 512;
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A queue of tasks stays a queue whatever a panicking thread did.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// What the threads share.
-pub(super) struct Crew {
-    pub(super) stop: Arc<AtomicBool>,
-    /// Entries removed so far.
-    pub(super) removed: Arc<AtomicU64>,
-    events: Sender<DeleteEvent>,
-    queue: Mutex<Queue>,
-    wake: Condvar,
-}
-
-struct Queue {
-    tasks: Vec<Work>,
-    /// Threads waiting for work.
-    idle: usize,
-    closing: bool,
-}
-
-enum Work {
-    /// List the directory, unlink what it holds, queue its subdirectories.
-    Empty(Arc<DirTask>),
-    /// Unlink these names (each ended by a NUL) in the open directory.
-    Unlink(Arc<DirTask>, Vec<u8>),
-}
 
 /// One directory to empty and remove.
 pub(super) struct DirTask {
@@ -66,8 +37,9 @@ pub(super) struct DirTask {
     identity: Identity,
     path: PathBuf,
     fd: OnceLock<OwnedFd>,
-    /// Its own listing and its subdirectories not yet removed.
-    pending: AtomicUsize,
+    /// Its own listing, its batches of names handed out, and its
+    /// subdirectories not yet removed.
+    pub(super) pending: AtomicUsize,
     /// Something below it stays: it cannot be removed.
     left: AtomicBool,
 }
@@ -84,45 +56,6 @@ pub(super) enum Parent {
 }
 
 impl Crew {
-    pub(super) fn new(
-        stop: Arc<AtomicBool>,
-        removed: Arc<AtomicU64>,
-        events: Sender<DeleteEvent>,
-    ) -> Arc<Crew> {
-        Arc::new(Crew {
-            stop,
-            removed,
-            events,
-            queue: Mutex::new(Queue {
-                tasks: Vec::new(),
-                idle: 0,
-                closing: false,
-            }),
-            wake: Condvar::new(),
-        })
-    }
-
-    /// `n` threads that work until `close`.
-    pub(super) fn spawn(self: &Arc<Crew>, n: usize) -> std::io::Result<Vec<JoinHandle<()>>> {
-        (0..n)
-            .map(|i| {
-                let crew = Arc::clone(self);
-                std::thread::Builder::new()
-                    .name(format!("dirdash-delete-{i}"))
-                    .spawn(move || crew.work())
-            })
-            .collect()
-    }
-
-    pub(super) fn close(&self) {
-        lock(&self.queue).closing = true;
-        self.wake.notify_all();
-    }
-
-    fn problem(&self, problem: Problem) {
-        let _ = self.events.send(DeleteEvent::Problem(problem));
-    }
-
     /// Queues the removal of `name` in the open, checked directory `parent`.
     pub(super) fn remove_tree(
         &self,
@@ -143,60 +76,8 @@ impl Crew {
         }));
     }
 
-    fn push(&self, task: Arc<DirTask>) {
-        lock(&self.queue).tasks.push(Work::Empty(task));
-        self.wake.notify_one();
-    }
-
-    /// Hands `names` to an idle thread, or gives them back if none is.
-    fn offer(&self, task: &Arc<DirTask>, names: Vec<u8>) -> Option<Vec<u8>> {
-        let mut queue = lock(&self.queue);
-        if queue.idle == 0 {
-            return Some(names);
-        }
-        task.pending.fetch_add(1, Ordering::AcqRel);
-        queue.tasks.push(Work::Unlink(Arc::clone(task), names));
-        drop(queue);
-        self.wake.notify_one();
-        None
-    }
-
-    fn work(&self) {
-        let mut buffer: Vec<u8> = Vec::with_capacity(DIRENT_BUFFER);
-        loop {
-            let work = {
-                let mut queue = lock(&self.queue);
-                loop {
-                    if let Some(work) = queue.tasks.pop() {
-                        break Some(work);
-                    }
-                    if queue.closing {
-                        break None;
-                    }
-                    queue.idle += 1;
-                    queue = self
-                        .wake
-                        .wait(queue)
-                        .unwrap_or_else(PoisonError::into_inner);
-                    queue.idle -= 1;
-                }
-            };
-            match work {
-                Some(Work::Empty(task)) => {
-                    self.empty(&task, &mut buffer);
-                    self.complete(task);
-                }
-                Some(Work::Unlink(task, names)) => {
-                    self.unlink_all(&task, &names);
-                    self.complete(task);
-                }
-                None => return,
-            }
-        }
-    }
-
     /// Opens the task's directory and removes what it holds.
-    fn empty(&self, task: &Arc<DirTask>, buffer: &mut Vec<u8>) {
+    pub(super) fn empty(&self, task: &Arc<DirTask>, buffer: &mut Vec<u8>) {
         if self.stop.load(Ordering::Relaxed) {
             task.left.store(true, Ordering::Relaxed);
             return;
@@ -266,7 +147,7 @@ impl Crew {
     }
 
     /// Unlinks each NUL-ended name of `names` in the task's open directory.
-    fn unlink_all(&self, task: &Arc<DirTask>, names: &[u8]) {
+    pub(super) fn unlink_all(&self, task: &Arc<DirTask>, names: &[u8]) {
         let Some(dir) = task.fd.get() else {
             return;
         };
@@ -335,7 +216,7 @@ impl Crew {
 
     /// One of the task's parts is done; after the last, the directory is
     /// removed (if it is empty) and its parent hears of it.
-    fn complete(&self, task: Arc<DirTask>) {
+    pub(super) fn complete(&self, task: Arc<DirTask>) {
         let mut task = task;
         loop {
             if task.pending.fetch_sub(1, Ordering::AcqRel) != 1 {

@@ -12,6 +12,7 @@
 //! This module does not touch the tree: the dashboard applies the results
 //! it is told of (`DeleteEvent`).
 
+mod crew;
 mod descend;
 mod empty;
 mod plan;
@@ -32,7 +33,7 @@ pub use descend::Refusal;
 pub use plan::{Identity, NotDeletable, Step, Target, target};
 
 use crate::scan::listing::EntryKind;
-use empty::Crew;
+use crew::Crew;
 
 /// Threads that empty directories.
 const THREADS: usize = 8;
