@@ -10,6 +10,11 @@ signal at the right moment.
     ptybench.py peak-rss CMD [ARG]...              any interactive scanner (dirdash, ncdu,
                                                    gdu, dua) in a pty: its VmHWM once its
                                                    scan is done (its CPU time stops moving)
+    ptybench.py peak-rss-read [--enter] CMD [ARG]...
+                                                   the same for a program opening a file
+                                                   (an export), with no minimum of CPU;
+                                                   --enter: Enter pressed once it settles,
+                                                   then measured when it settles again
 
 Prints one line of results per measurement.
 """
@@ -188,46 +193,63 @@ def vm_hwm(pid):
     return 0
 
 
-def peak_rss(argv, settle=2.0, timeout=600.0):
-    """Runs argv in a pty (100x30) until its CPU time has not moved for
-    `settle` seconds (its scan is done and it waits for keys), then reads
-    its peak resident set and kills it."""
+def settle(pid, fd, start, argv, min_cpu, settle_s=2.0, timeout=600.0):
+    """Reads the pty until the CPU time of pid, once above min_cpu, has not
+    moved for settle_s seconds (its work is done and it waits for keys);
+    returns (settled at, CPU seconds)."""
+    last_cpu, still_since = -1.0, time.monotonic()
+    while True:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                # A program that asks where the cursor is gets an answer.
+                if b"\x1b[6n" in os.read(fd, 65536):
+                    os.write(fd, b"\x1b[1;1R")
+            except OSError:
+                pass
+        now = time.monotonic()
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            sys.exit(f"{argv[0]} exited before it was done")
+        cpu = proc_cpu(pid)
+        if cpu != last_cpu:
+            last_cpu, still_since = cpu, now
+        elif cpu >= min_cpu and now - still_since >= settle_s:
+            return still_since - start, last_cpu
+        if now - start > timeout:
+            return still_since - start, last_cpu
+
+
+def peak_rss(argv, min_cpu=0.5, enter=False, what="scan done"):
+    """Runs argv in a pty (100x30) until it settles (see `settle`; a scan
+    takes at least min_cpu seconds of CPU), presses Enter and lets it settle
+    again if asked, then reads its peak resident set and kills it."""
     with tempfile.TemporaryDirectory():
         pid, fd = spawn_in_pty(argv, None)
         start = time.monotonic()
-        last_cpu, still_since = -1.0, time.monotonic()
-        while True:
-            ready, _, _ = select.select([fd], [], [], 0.1)
-            if ready:
-                try:
-                    # A program that asks where the cursor is gets an answer.
-                    if b"\x1b[6n" in os.read(fd, 65536):
-                        os.write(fd, b"\x1b[1;1R")
-                except OSError:
-                    pass
-            now = time.monotonic()
-            done, _ = os.waitpid(pid, os.WNOHANG)
-            if done:
-                sys.exit(f"{argv[0]} exited before its scan was done")
-            cpu = proc_cpu(pid)
-            if cpu != last_cpu:
-                last_cpu, still_since = cpu, now
-            elif cpu > 0.5 and now - still_since >= settle:
-                break
-            if now - start > timeout:
-                break
+        done_at, cpu = settle(pid, fd, start, argv, min_cpu)
+        if enter:
+            os.write(fd, b"\r")
+            _, cpu = settle(pid, fd, start, argv, 0.0)
         hwm = vm_hwm(pid)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(fd)
-    print(f"peak RSS (VmHWM) {hwm} KiB = {hwm / 1024:.1f} MiB, scan done after "
-          f"{still_since - start:.1f}s, CPU {last_cpu:.1f}s: {' '.join(argv)}")
+    then = ", Enter pressed" if enter else ""
+    print(f"peak RSS (VmHWM) {hwm} KiB = {hwm / 1024:.1f} MiB, {what} after "
+          f"{done_at:.1f}s, CPU {cpu:.1f}s{then}: {' '.join(argv)}")
 
 
 def main():
     what = sys.argv[1]
     if what == "peak-rss":
         peak_rss(sys.argv[2:])
+        return
+    if what == "peak-rss-read":
+        # Reading a file can take less CPU than a scan: no minimum.
+        argv = sys.argv[2:]
+        enter = bool(argv) and argv[0] == "--enter"
+        peak_rss(argv[1:] if enter else argv, min_cpu=0.05, enter=enter, what="read")
         return
     bin_ = sys.argv[2]
     if what == "stop-headless":

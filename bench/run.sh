@@ -162,7 +162,7 @@ history_() {
 
 # Opening an export: mixed1m exported once by dirdash (and by `ncdu -e`, its
 # extended fields included), then each program's peak RSS browsing the file
-# in a pseudo-terminal (bench/importrss.py: ptybench's peak-rss without its
+# in a pseudo-terminal (ptybench.py peak-rss-read: peak-rss without its
 # minimum CPU time, which a quick read stays under), beside the dashboard
 # that scanned the tree itself, same run; dirdash's headless import; and the
 # time to read the file (ncdu's nearest is to read it and write it back out).
@@ -177,14 +177,14 @@ import_() {
   {
     for f in "${files[@]}"; do echo "export $f: $(stat -c %s "$f") bytes"; done
     python3 bench/ptybench.py peak-rss "$BIN" --no-history "$MIXED"
-    for _ in 1 2 3; do python3 bench/importrss.py "$BIN" --no-history -f "$file"; done
-    python3 bench/importrss.py --enter "$BIN" --no-history -f "$file"
+    for _ in 1 2 3; do python3 bench/ptybench.py peak-rss-read "$BIN" --no-history -f "$file"; done
+    python3 bench/ptybench.py peak-rss-read --enter "$BIN" --no-history -f "$file"
     for f in "${files[@]}"; do
       /usr/bin/time -v $BIN --headless --no-history --json -f "$f" 2>&1 >/dev/null \
         | awk -v f="$f" '/Maximum resident/ {print "peak RSS, dirdash --headless --json -f " f ": " $6 " KiB"}'
-      if [ "$f" != "$file" ]; then python3 bench/importrss.py "$BIN" --no-history -f "$f"; fi
-      if command -v ncdu >/dev/null; then python3 bench/importrss.py ncdu -f "$f"; fi
-      if command -v gdu >/dev/null; then python3 bench/importrss.py gdu -f "$f"; fi
+      if [ "$f" != "$file" ]; then python3 bench/ptybench.py peak-rss-read "$BIN" --no-history -f "$f"; fi
+      if command -v ncdu >/dev/null; then python3 bench/ptybench.py peak-rss-read ncdu -f "$f"; fi
+      if command -v gdu >/dev/null; then python3 bench/ptybench.py peak-rss-read gdu -f "$f"; fi
     done
   } | tee "$OUT/import-rss.txt"
   # Never `--export /dev/null`: an export is renamed over its path; `-` is stdout.
