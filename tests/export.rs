@@ -239,18 +239,7 @@ fn a_pipe_or_a_device_is_written_into_never_replaced() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read(fifo).unwrap())
     };
-    let out = dirdash([
-        OsStr::new("--headless"),
-        OsStr::new("--export"),
-        fifo.as_os_str(),
-        root.as_os_str(),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    export(&root, &fifo);
     let read = reader.join().unwrap();
     ncdu_json::parse(&read).expect("the whole export came through the pipe");
     assert!(

@@ -34,6 +34,17 @@ fn job_of(out: &Output) -> Value {
     summary["jobs"][0].clone()
 }
 
+/// dirdash's export of `root`, written to `file`.
+fn export(root: &Path, file: &Path) {
+    let out = dirdash([
+        "--headless".as_ref(),
+        "--export".as_ref(),
+        file.as_os_str(),
+        root.as_os_str(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 fn import_json(file: &Path) -> Value {
     dirdash_json(&["-f".as_ref(), file.as_os_str()])
 }
@@ -210,13 +221,7 @@ fn what_is_not_an_export_is_refused_with_where_it_went_wrong() {
     });
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("good.json");
-    let out = dirdash([
-        "--headless".as_ref(),
-        "--export".as_ref(),
-        file.as_os_str(),
-        root.as_os_str(),
-    ]);
-    assert!(out.status.success());
+    export(&root, &file);
     let good = std::fs::read(&file).unwrap();
 
     let err = refused(&good[..good.len() / 2]);
@@ -330,13 +335,7 @@ fn the_dashboard_browses_an_import_and_refuses_to_delete_from_it() {
     });
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("export.json");
-    let out = dirdash([
-        "--headless".as_ref(),
-        "--export".as_ref(),
-        file.as_os_str(),
-        root.as_os_str(),
-    ]);
-    assert!(out.status.success());
+    export(&root, &file);
     let mut s = support::pty::Session::start(&["-f", file.to_str().unwrap()], &[]);
     s.wait_for("the imported job", |screen| {
         support::pty::job_line(screen, "imported", &root)

@@ -17,7 +17,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use support::listings::{Dir, Item, progress};
+use support::listings::{Dir, Item, progress, submit};
 
 const JOB: JobId = JobId(1);
 
@@ -44,14 +44,7 @@ fn tick(app: &mut App, ms: u64) {
 /// it), notes.txt; every listing arrived.
 fn app_with_tree() -> App {
     let mut app = App::new(4, Instant::now(), Theme::new(true));
-    update(
-        &mut app,
-        Msg::Submitted {
-            id: JOB,
-            root: Arc::from(Path::new("/data")),
-            keep_tree: true,
-        },
-    );
+    submit(&mut app, JOB, "/data", true);
     let at = app.now();
     update(&mut app, Msg::Scan(ScanEvent::JobStarted { job: JOB, at }));
     let mut root = Dir::root();
@@ -181,14 +174,7 @@ fn apparent_sizes_order_by_bytes_not_blocks() {
         blocks: 8,
         ..Item::file("sparse.img", 9_000_000_000)
     });
-    update(
-        &mut app,
-        Msg::Submitted {
-            id: JobId(2),
-            root: Arc::from(Path::new("/vm")),
-            keep_tree: true,
-        },
-    );
+    submit(&mut app, JobId(2), "/vm", true);
     root.file("dense.bin", 1_000_000);
     update(&mut app, Msg::Scan(progress(JobId(2), vec![root.done()])));
     key(&mut app, KeyCode::Down);
@@ -201,14 +187,7 @@ fn apparent_sizes_order_by_bytes_not_blocks() {
 #[test]
 fn while_the_scan_runs_the_rows_re_sort_and_the_selection_stays_on_its_entry() {
     let mut app = App::new(4, Instant::now(), Theme::new(true));
-    update(
-        &mut app,
-        Msg::Submitted {
-            id: JOB,
-            root: Arc::from(Path::new("/data")),
-            keep_tree: true,
-        },
-    );
+    submit(&mut app, JOB, "/data", true);
     let mut root = Dir::root();
     root.file("a.bin", 800_000);
     let mut grows = root.dir(b"grows");
@@ -235,14 +214,7 @@ fn while_the_scan_runs_the_rows_re_sort_and_the_selection_stays_on_its_entry() {
 #[test]
 fn a_directory_being_read_shows_its_entries_as_they_arrive() {
     let mut app = App::new(4, Instant::now(), Theme::new(true));
-    update(
-        &mut app,
-        Msg::Submitted {
-            id: JOB,
-            root: Arc::from(Path::new("/data")),
-            keep_tree: true,
-        },
-    );
+    submit(&mut app, JOB, "/data", true);
     key(&mut app, KeyCode::Enter);
     assert!(names(&app).is_empty(), "nothing read yet");
     let mut root = Dir::root();
@@ -373,14 +345,7 @@ fn a_click_selects_a_second_one_opens_and_the_wheel_scrolls() {
 fn without_trees_enter_opens_the_statistics_and_tab_says_why() {
     let mut app = App::new(4, Instant::now(), Theme::new(true)).without_trees();
     assert!(!app.next_keeps_tree());
-    update(
-        &mut app,
-        Msg::Submitted {
-            id: JOB,
-            root: Arc::from(Path::new("/data")),
-            keep_tree: false,
-        },
-    );
+    submit(&mut app, JOB, "/data", false);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.screen(), Screen::Detail(JOB));
     key(&mut app, KeyCode::Tab);
@@ -391,14 +356,7 @@ fn without_trees_enter_opens_the_statistics_and_tab_says_why() {
 #[test]
 fn markers_say_what_an_entry_is() {
     let mut app = App::new(4, Instant::now(), Theme::new(false));
-    update(
-        &mut app,
-        Msg::Submitted {
-            id: JOB,
-            root: Arc::from(Path::new("/h")),
-            keep_tree: true,
-        },
-    );
+    submit(&mut app, JOB, "/h", true);
     let mut root = Dir::root();
     root.add(Item {
         kind: EntryKind::Symlink,

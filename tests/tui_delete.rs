@@ -5,7 +5,6 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dirdash::delete::{DeleteEvent, Mode, Outcome, Refusal};
@@ -13,7 +12,7 @@ use dirdash::scan::{JobEnd, JobId, JobState, ScanEvent};
 use dirdash::tui::app::{Action, App, Msg, Overlay, Screen, update};
 use dirdash::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use support::listings::{Dir, progress};
+use support::listings::{Dir, progress, submit};
 
 const JOB: JobId = JobId(1);
 
@@ -29,14 +28,7 @@ fn ch(app: &mut App, c: char) -> Vec<Action> {
 /// finished scan; the browser open at the root.
 fn browsing(app: App, finished: bool) -> App {
     let mut app = app;
-    update(
-        &mut app,
-        Msg::Submitted {
-            id: JOB,
-            root: Arc::from(Path::new("/data")),
-            keep_tree: true,
-        },
-    );
+    submit(&mut app, JOB, "/data", true);
     let at = app.now();
     update(&mut app, Msg::Scan(ScanEvent::JobStarted { job: JOB, at }));
     let mut root = Dir::root();

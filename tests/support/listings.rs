@@ -181,3 +181,16 @@ pub fn progress(job: JobId, pieces: Vec<(Listing, Totals)>) -> ScanEvent {
         listings,
     })
 }
+
+/// Tells `app` that job `id` of `root` was submitted, keeping its tree
+/// or not.
+pub fn submit(app: &mut dirdash::tui::app::App, id: JobId, root: &str, keep_tree: bool) {
+    dirdash::tui::app::update(
+        app,
+        dirdash::tui::app::Msg::Submitted {
+            id,
+            root: Arc::from(Path::new(root)),
+            keep_tree,
+        },
+    );
+}
