@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use dirdash::cli::{Cli, Command};
 use dirdash::report::{ncdu, units};
-use dirdash::scan::{self, Exclude, Options};
+use dirdash::scan::{self, Options};
 use dirdash::settings::{self, Settings};
 use dirdash::{commands, headless, tui};
 
@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     if let Some(Command::Completions { shell }) = cli.command {
         return exit(commands::completions(shell));
     }
-    let settings = match settings::resolve(&cli) {
+    let mut settings = match settings::resolve(&cli) {
         Ok(settings) => settings,
         Err(e) => return usage_error(&e.0),
     };
@@ -22,10 +22,6 @@ fn main() -> ExitCode {
         let code = commands::run(command, settings.history_file);
         return exit(code);
     }
-    let exclude = match Exclude::new(&settings.exclude) {
-        Ok(exclude) => exclude,
-        Err(e) => return usage_error(&format!("bad --exclude pattern: {e}")),
-    };
     let sources = cli.roots.len() + usize::from(cli.import.is_some());
     if let Some(file) = &cli.export {
         let one_root = if cli.headless {
@@ -47,7 +43,7 @@ fn main() -> ExitCode {
         threads: settings.threads.unwrap_or_else(scan::default_threads),
         follow_links: settings.follow_links,
         one_file_system: settings.one_file_system,
-        exclude,
+        exclude: std::mem::take(&mut settings.exclude),
         exclude_caches: settings.exclude_caches,
         exclude_kernfs: settings.exclude_kernfs,
         list_files: cli.list,

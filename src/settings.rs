@@ -7,13 +7,16 @@ use std::path::PathBuf;
 
 use crate::cli::Cli;
 use crate::config::{self, Config};
+use crate::scan::Exclude;
 
 #[derive(Debug)]
 pub struct Settings {
     pub threads: Option<usize>,
     pub one_file_system: bool,
     pub follow_links: bool,
-    pub exclude: Vec<String>,
+    /// Every pattern: the file's, the `--exclude-from` lists', the
+    /// command line's.
+    pub exclude: Exclude,
     pub exclude_caches: bool,
     pub exclude_kernfs: bool,
     pub si: bool,
@@ -44,28 +47,24 @@ fn flag(on: bool, off: bool, file: Option<bool>) -> bool {
 }
 
 pub fn resolve(cli: &Cli) -> Result<Settings, SettingsError> {
-    let file = if cli.no_config {
-        Config::default()
-    } else {
-        match (&cli.config, config::default_path()) {
-            (Some(path), _) => config::load(path, true),
-            (None, Some(path)) => config::load(&path, false),
-            (None, None) => Ok(Config::default()),
-        }
-        .map_err(|e| SettingsError(format!("config {e}")))?
+    let config_path = match cli.no_config {
+        true => None,
+        false => cli.config.clone().or_else(config::default_path),
     };
-    let config_path = cli.config.clone().or_else(config::default_path);
-    let named = |path: &Option<PathBuf>| {
-        path.as_ref()
-            .map_or(String::new(), |p| p.display().to_string())
+    let file = match &config_path {
+        // Only a file named with --config must exist.
+        Some(path) => config::load(path, cli.config.is_some())
+            .map_err(|e| SettingsError(format!("config {e}")))?,
+        None => Config::default(),
     };
+    let named = config_path
+        .as_ref()
+        .map_or(String::new(), |p| p.display().to_string());
     let mut exclude = file.exclude.clone().unwrap_or_default();
-    checked(&exclude, || {
-        format!("config {}: exclude", named(&config_path))
-    })?;
+    checked(&exclude, || format!("config {named}: exclude"))?;
     // Patterns matter to scans only: a subcommand does not read the lists.
     let scans = cli.command.is_none();
-    let in_config = format!("config {}: exclude-from", named(&config_path));
+    let in_config = format!("config {named}: exclude-from");
     let from_file = file.exclude_from.iter().flatten().filter(|_| scans);
     let lists = from_file
         .map(|path| (path, in_config.as_str()))
@@ -80,6 +79,9 @@ pub fn resolve(cli: &Cli) -> Result<Settings, SettingsError> {
     }
     checked(&cli.exclude, || "--exclude".to_owned())?;
     exclude.extend(cli.exclude.iter().cloned());
+    // Each source was checked: together they compile.
+    let exclude = Exclude::new(&exclude)
+        .map_err(|e| SettingsError(format!("--exclude: bad pattern: {e}")))?;
     Ok(Settings {
         threads: cli.threads.or(file.threads).map(|n| n as usize),
         one_file_system: flag(
@@ -116,7 +118,7 @@ pub fn resolve(cli: &Cli) -> Result<Settings, SettingsError> {
 
 /// Refuses a bad pattern, saying where it came from.
 fn checked(patterns: &[String], source: impl Fn() -> String) -> Result<(), SettingsError> {
-    crate::scan::Exclude::new(patterns)
+    Exclude::new(patterns)
         .map(drop)
         .map_err(|e| SettingsError(format!("{}: bad pattern: {e}", source())))
 }
